@@ -1,0 +1,1 @@
+"""egov: open-source e-government platform for Vietnamese provinces."""

@@ -1,0 +1,5 @@
+import sys
+
+from egov.cli import main
+
+sys.exit(main())

@@ -1,0 +1,45 @@
+"""The REST API at /api/v1/, documented by its OpenAPI 3 schema at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from egov.accounts.api import router as accounts_router
+from ninja.security import SessionAuth
+
+from egov.core.api import TokenAuth, install_error_handlers
+from egov.organizations.api import router as organizations_router
+
+api = NinjaAPI(
+    title="egov API",
+    version="1.0.0",
+    description=(
+        "The egov platform's API. Authenticate with a bearer token (POST /api/v1/auth/tokens) "
+        "or, from the browser, with the signed-in session and the CSRF token. Every error has "
+        'the form {"error": {"status", "code", "message", "fields"}}.'
+    ),
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+
+
+@api.get("/health", auth=None, response=HealthOut, tags=["system"])
+def health(request: HttpRequest) -> dict[str, str]:
+    """Liveness and database check, for load balancers."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok", "database": connection.vendor}
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", organizations_router)

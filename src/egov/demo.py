@@ -1,0 +1,195 @@
+"""Demo data: a province with its agencies, communes, staff for each role and citizens.
+
+Everything is created through the same services that pages and the API use, so the demo
+also exercises permissions-free system paths and writes the audit log.
+
+Agency identifier codes here only follow the configured pattern (000.00.00.H80 and so on);
+a real installation loads its province's official codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from vietnam_provinces import Province
+
+from egov.accounts.models import User, UserKind
+from egov.accounts.services import staff_user_create, user_register
+from egov.organizations.models import AdministrativeUnit, Agency, AgencyType, StaffRole
+from egov.organizations.services import agency_create, divisions_load_province, staff_role_assign
+
+DEMO_PASSWORD = "egov-demo-2026"
+DEMO_EMAIL_DOMAIN = "egov.example"
+
+# Departments of a provincial People's Committee after the 2025 reorganization, with some of
+# their internal units. (Name in Vietnamese, short name, internal units.)
+DEPARTMENTS: list[tuple[str, str, list[str]]] = [
+    ("Văn phòng Ủy ban nhân dân tỉnh", "VP UBND", ["Phòng Kiểm soát thủ tục hành chính"]),
+    ("Sở Nội vụ", "SNV", ["Phòng Tổ chức, biên chế", "Phòng Lao động, việc làm"]),
+    ("Sở Tư pháp", "STP", ["Phòng Hành chính tư pháp", "Phòng Bổ trợ tư pháp"]),
+    ("Sở Tài chính", "STC", ["Phòng Đăng ký kinh doanh", "Phòng Quản lý giá, công sản"]),
+    ("Sở Công Thương", "SCT", ["Phòng Xuất nhập khẩu"]),
+    ("Sở Nông nghiệp và Môi trường", "SNNMT", ["Phòng Quản lý đất đai", "Văn phòng Đăng ký đất đai"]),
+    ("Sở Xây dựng", "SXD", ["Phòng Quản lý xây dựng", "Phòng Quản lý giao thông"]),
+    ("Sở Khoa học và Công nghệ", "SKHCN", ["Phòng Chuyển đổi số"]),
+    ("Sở Giáo dục và Đào tạo", "SGDĐT", []),
+    ("Sở Y tế", "SYT", ["Phòng Nghiệp vụ dược"]),
+    ("Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL", []),
+    ("Thanh tra tỉnh", "TTT", []),
+]
+
+
+@dataclass
+class DemoResult:
+    province: str
+    created: bool
+    agencies: int = 0
+    communes: int = 0
+    sign_ins: list[tuple[str, str, str]] = field(default_factory=list)  # (who, sign-in, password)
+
+
+def province_letter_code(province: Province) -> str:
+    return f"H{int(province.code) % 100:02d}"
+
+
+def _agency_type(code: str) -> AgencyType:
+    return AgencyType.objects.get(code=code)
+
+
+def demo_province_agency(province: Province) -> Agency | None:
+    return Agency.objects.filter(code=f"000.00.00.{province_letter_code(province)}").first()
+
+
+def _demo_sign_ins() -> list[tuple[str, str, str]]:
+    rows = [
+        ("Provincial administrator (superuser)", f"admin@{DEMO_EMAIL_DOMAIN}"),
+        ("One-stop desk officer (service center)", f"motcua@{DEMO_EMAIL_DOMAIN}"),
+        ("Specialist (Department of Justice)", f"chuyenvien@{DEMO_EMAIL_DOMAIN}"),
+        ("Leader (Department of Justice)", f"lanhdao@{DEMO_EMAIL_DOMAIN}"),
+        ("Clerk (People's Committee office)", f"vanthu@{DEMO_EMAIL_DOMAIN}"),
+        ("Operations center viewer", f"ioc@{DEMO_EMAIL_DOMAIN}"),
+        ("Commune desk officer", f"xa.motcua@{DEMO_EMAIL_DOMAIN}"),
+        ("Commune leader", f"xa.lanhdao@{DEMO_EMAIL_DOMAIN}"),
+        ("Citizen", f"congdan@{DEMO_EMAIL_DOMAIN}"),
+        ("Citizen (by mobile number)", "0912345678"),
+        ("Business", f"doanhnghiep@{DEMO_EMAIL_DOMAIN}"),
+    ]
+    return [(who, sign_in, DEMO_PASSWORD) for who, sign_in in rows]
+
+
+@transaction.atomic
+def demo_load(province: Province) -> DemoResult:
+    """Load the demo for ``province``; does nothing but report when it is already loaded."""
+    result = DemoResult(province=province.name, created=False, sign_ins=_demo_sign_ins())
+    if demo_province_agency(province) is not None:
+        return result
+    result.created = True
+    letter = province_letter_code(province)
+    unit = divisions_load_province(actor=None, province=province)
+
+    def create(code: str, name: str, type_code: str, parent: Agency | None, **extra: object) -> Agency:
+        result.agencies += 1
+        return agency_create(
+            actor=None,
+            code=code,
+            name=name,
+            type=_agency_type(type_code),
+            parent=parent,
+            check_permission=False,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    short = province.name.removeprefix("Thành phố ")
+    is_city = province.name.startswith("Thành phố")
+    pc_name = f"Ủy ban nhân dân {'thành phố' if is_city else 'tỉnh'} {short}"
+    people_committee = create(
+        f"000.00.00.{letter}",
+        pc_name,
+        "provincial_pc",
+        None,
+        administrative_unit=unit,
+        short_name="UBND",
+        email=f"ubnd@{DEMO_EMAIL_DOMAIN}",
+    )
+    departments: dict[str, Agency] = {}
+    for number, (name, short_name, units) in enumerate(DEPARTMENTS, start=1):
+        department = create(
+            f"000.00.{number:02d}.{letter}",
+            f"{name} {short}" if name.startswith("Sở") else name,
+            "department",
+            people_committee,
+            administrative_unit=unit,
+            short_name=short_name,
+        )
+        departments[short_name] = department
+        for unit_number, unit_name in enumerate(units, start=1):
+            create(
+                f"000.{unit_number:02d}.{number:02d}.{letter}",
+                unit_name,
+                "internal_unit",
+                department,
+                administrative_unit=unit,
+            )
+    service_center = create(
+        f"000.00.{len(DEPARTMENTS) + 1:02d}.{letter}",
+        f"Trung tâm Phục vụ hành chính công {'thành phố' if is_city else 'tỉnh'} {short}",
+        "service_center",
+        people_committee,
+        administrative_unit=unit,
+        short_name="TTPVHCC",
+        phone="1022",
+    )
+    communes = list(AdministrativeUnit.objects.filter(parent=unit).order_by("code"))
+    first_commune: Agency | None = None
+    for number, commune in enumerate(communes, start=1):
+        agency = create(
+            f"{number:03d}.00.99.{letter}",
+            f"Ủy ban nhân dân {commune.name[:1].lower()}{commune.name[1:]}",
+            "commune_pc",
+            None,
+            administrative_unit=commune,
+        )
+        result.communes += 1
+        first_commune = first_commune or agency
+
+    justice = departments["STP"]
+    office = departments["VP UBND"]
+    roles: list[tuple[str, str, Agency | None, str, str]] = [
+        # (full name, email, agency, role, job title)
+        ("Nguyễn Văn Quản", f"admin@{DEMO_EMAIL_DOMAIN}", people_committee, StaffRole.PROVINCE_ADMIN, "Quản trị hệ thống"),
+        ("Trần Thị Mai", f"motcua@{DEMO_EMAIL_DOMAIN}", service_center, StaffRole.DESK_OFFICER, "Công chức một cửa"),
+        ("Lê Văn Hùng", f"chuyenvien@{DEMO_EMAIL_DOMAIN}", justice, StaffRole.SPECIALIST, "Chuyên viên"),
+        ("Phạm Thị Lan", f"lanhdao@{DEMO_EMAIL_DOMAIN}", justice, StaffRole.LEADER, "Giám đốc Sở"),
+        ("Hoàng Văn Nam", f"vanthu@{DEMO_EMAIL_DOMAIN}", office, StaffRole.CLERK, "Văn thư"),
+        ("Vũ Thị Hoa", f"ioc@{DEMO_EMAIL_DOMAIN}", people_committee, StaffRole.IOC_VIEWER, "Cán bộ giám sát IOC"),
+        ("Đặng Văn Bình", f"xa.motcua@{DEMO_EMAIL_DOMAIN}", first_commune, StaffRole.DESK_OFFICER, "Công chức một cửa"),
+        ("Bùi Thị Thu", f"xa.lanhdao@{DEMO_EMAIL_DOMAIN}", first_commune, StaffRole.LEADER, "Chủ tịch UBND"),
+    ]
+    for full_name, email, agency, role, title in roles:
+        if agency is None:
+            continue
+        user = User.objects.filter(email=email).first() or staff_user_create(
+            actor=None, full_name=full_name, email=email, password=DEMO_PASSWORD, check_permission=False
+        )
+        staff_role_assign(actor=None, user=user, agency=agency, role=role, title=title, check_permission=False)
+        if role == StaffRole.PROVINCE_ADMIN and not user.is_superuser:
+            User.objects.filter(pk=user.pk).update(is_superuser=True)
+
+    citizens = [
+        dict(full_name="Nguyễn Thị Hồng", email=f"congdan@{DEMO_EMAIL_DOMAIN}", citizen_id="072190001234"),
+        dict(full_name="Trần Văn Minh", phone="0912345678", citizen_id="080089005678"),
+        dict(
+            full_name="Lê Thị Kim",
+            email=f"doanhnghiep@{DEMO_EMAIL_DOMAIN}",
+            kind=UserKind.BUSINESS,
+            organization_name="Công ty TNHH Thương mại Demo",
+            tax_code="0100112437",
+        ),
+    ]
+    for data in citizens:
+        exists = User.objects.filter(email=data.get("email")) if data.get("email") else None
+        if exists is not None and exists.exists():
+            continue
+        user_register(password=DEMO_PASSWORD, **data)  # type: ignore[arg-type]
+    return result

@@ -1,0 +1,226 @@
+"""Django settings for egov, built from environment variables (see README, "Configuration")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from egov import config
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = config.data_dir()
+
+SECRET_KEY = config.secret_key(DATA_DIR)
+DEBUG = config.env_bool("EGOV_DEBUG", False)
+ALLOWED_HOSTS = config.env_list("EGOV_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = config.env_list("EGOV_CSRF_TRUSTED_ORIGINS", [])
+
+# Behind a load balancer that terminates TLS (README, "Deploying at scale").
+if config.env_bool("EGOV_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+if config.env_bool("EGOV_HTTPS", False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = config.env_bool("EGOV_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = config.env_int("EGOV_HSTS_SECONDS", 31536000)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "egov.core",
+    "egov.organizations",
+    "egov.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into a clear answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "egov.urls"
+WSGI_APPLICATION = "egov.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "egov.organizations.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+_db = config.database_url(DATA_DIR)
+DATABASE_URL = _db.url
+try:
+    _default_db = dj_database_url.parse(
+        _db.url,
+        conn_max_age=config.env_int("EGOV_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+except ValueError as exc:
+    raise config.ConfigurationError(
+        f"DATABASE_URL is not a database URL this egov understands ({config.redact_url(_db.url)}): {exc}"
+    ) from None
+if _default_db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at the
+    # start of a transaction so that two writers queue instead of failing half-way.
+    _default_db["CONN_MAX_AGE"] = 0
+    _default_db["CONN_HEALTH_CHECKS"] = False
+    _default_db["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _default_db["TEST"] = {"NAME": config.env_str("EGOV_TEST_SQLITE_NAME") or None}
+DATABASES = {"default": _default_db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and authentication ---------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses sign-in attempts from a locked-out user or address.
+    "axes.backends.AxesStandaloneBackend",
+    "egov.accounts.backends.EmailOrPhoneBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Throttling of failed sign-ins (django-axes): after AXES_FAILURE_LIMIT failures for one
+# identifier or one address, further attempts are refused for the cool-off period.
+AXES_FAILURE_LIMIT = config.env_int("EGOV_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=config.env_int("EGOV_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "egov.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = config.env_int("EGOV_PROXY_COUNT", 0) or None
+
+# --- Internationalization ----------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = config.env_str("EGOV_TIME_ZONE", "Asia/Ho_Chi_Minh")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media files --------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(config.env_str("EGOV_MEDIA_ROOT") or DATA_DIR / "media")
+_media_backend = config.env_str("EGOV_MEDIA_STORAGE", "local")
+if _media_backend == "local":
+    _media_storage: dict[str, object] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+    }
+elif _media_backend == "s3":
+    # Any S3-compatible store (MinIO, Ceph, a cloud provider), through django-storages.
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": config.env_str("EGOV_S3_BUCKET"),
+            "endpoint_url": config.env_str("EGOV_S3_ENDPOINT_URL") or None,
+            "region_name": config.env_str("EGOV_S3_REGION") or None,
+            "access_key": config.env_str("EGOV_S3_ACCESS_KEY") or None,
+            "secret_key": config.env_str("EGOV_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not config.env_str("EGOV_S3_BUCKET"):
+        raise config.ConfigurationError("EGOV_MEDIA_STORAGE=s3 needs EGOV_S3_BUCKET")
+else:
+    raise config.ConfigurationError(
+        f"EGOV_MEDIA_STORAGE must be 'local' or 's3', not {_media_backend!r}"
+    )
+STORAGES = {
+    "default": _media_storage,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# --- Email -------------------------------------------------------------------------------
+EMAIL_HOST = config.env_str("EMAIL_HOST")
+EMAIL_PORT = config.env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = config.env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = config.env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "egov <no-reply@localhost>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+# --- Background tasks (Django tasks API, database backend) ---------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- egov --------------------------------------------------------------------------------
+# The agency identifier code (shared/docs/domain.md): four dot-separated groups, e.g.
+# 000.00.04.H40. The exact structure is to be verified, so the pattern is configuration.
+EGOV_AGENCY_CODE_PATTERN = config.env_str(
+    "EGOV_AGENCY_CODE_PATTERN", r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$"
+)
+EGOV_SITE_NAME = config.env_str("EGOV_SITE_NAME")
+EGOV_SERVE_WORKERS = config.env_int("EGOV_SERVE_WORKERS", 2)
+EGOV_API_TOKEN_DAYS = config.env_int("EGOV_API_TOKEN_DAYS", 90)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config.env_str("EGOV_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+CSRF_FAILURE_VIEW = "egov.core.views.csrf_failure"

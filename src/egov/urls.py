@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from egov.api import api
+from egov.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("egov.accounts.urls")),
+    path("staff/", include("egov.organizations.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "egov.core.views.error_403"
+handler404 = "egov.core.views.error_404"
+handler500 = "egov.core.views.error_500"
