@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from egov.accounts import services
 from egov.accounts.models import User
@@ -78,10 +79,10 @@ def user_out(user: User) -> dict[str, object]:
 
 
 @router.post("/auth/register", auth=None, response={201: UserOut, **ERROR_RESPONSES})
-def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, dict[str, object]]:
+def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, object]]:
     """Register a citizen or business account with an email address or a mobile number."""
     user = services.user_register(**payload.dict())
-    return 201, user_out(user)
+    return Status(201, user_out(user))
 
 
 class TokenIn(Schema):
@@ -101,7 +102,7 @@ class TokenOut(Schema):
 @router.post(
     "/auth/tokens", auth=None, response={201: TokenOut, **ERROR_RESPONSES}
 )
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     """Exchange a sign-in and password for a bearer token. Failed attempts are throttled."""
     try:
         user = authenticate(request, username=payload.username, password=payload.password)
@@ -112,15 +113,17 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     if user is None:
         raise NotAuthenticated(_("The sign-in or the password is wrong."))
     token, raw = services.api_token_create(user=user, name=payload.name, days=payload.days)
-    return 201, {"id": token.pk, "name": token.name, "token": raw, "expires_at": token.expires_at}
+    return Status(
+        201, {"id": token.pk, "name": token.name, "token": raw, "expires_at": token.expires_at}
+    )
 
 
 @router.delete("/auth/tokens/{token_id}", response={204: None, **ERROR_RESPONSES})
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     """Revoke one of your tokens."""
     token = api_token_get(user=request.user, token_id=token_id)  # type: ignore[arg-type]
     services.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response={200: UserOut, **ERROR_RESPONSES})

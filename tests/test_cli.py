@@ -1,0 +1,127 @@
+"""The ``egov`` command as an operator runs it: in a subprocess, with its own environment."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+EGOV = [sys.executable, "-m", "egov"]
+
+
+def run_egov(*args: str, env: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    full_env.update(env or {})
+    return subprocess.run([*EGOV, *args], capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> dict[str, str]:
+    env = {"EGOV_DATA_DIR": str(tmp_path / "data")}
+    env["DATABASE_URL"] = ""  # the embedded SQLite database of that data directory
+    return env
+
+
+def test_unknown_province_lists_closest_names(data_dir):
+    result = run_egov("demo", "--province", "Tay Nimh", "--no-serve", env=data_dir)
+    assert result.returncode != 0
+    assert "Tây Ninh" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_a_clear_error(data_dir):
+    env = {**data_dir, "DATABASE_URL": "postgres://egov:s3cret@127.0.0.1:1/egov"}
+    result = run_egov("migrate", env=env)
+    assert result.returncode == 2
+    assert "cannot use the database" in result.stderr
+    assert "s3cret" not in result.stderr  # the password is not printed
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_database_url_is_a_clear_error(data_dir):
+    result = run_egov("check", env={**data_dir, "DATABASE_URL": "nonsense://x"})
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_media_storage_setting(data_dir):
+    result = run_egov("check", env={**data_dir, "EGOV_MEDIA_STORAGE": "ftp"})
+    assert result.returncode == 2
+    assert "EGOV_MEDIA_STORAGE" in result.stderr
+
+
+def test_every_django_command_is_reachable(data_dir):
+    result = run_egov("help", env=data_dir)
+    assert result.returncode == 0
+    for command in ["migrate", "createsuperuser", "demo", "serve", "worker", "audit", "load_divisions", "db_worker"]:
+        assert command in result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the demo runs on the embedded SQLite database")
+def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env["EGOV_DATA_DIR"] = data_dir["EGOV_DATA_DIR"]
+    proc = subprocess.Popen(
+        [*EGOV, "demo", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    base = f"http://127.0.0.1:{port}"
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline() if proc.stdout else ""
+            output.append(line)
+            if "Booting worker" in line or "Listening at" in line:
+                break
+            if proc.poll() is not None:
+                pytest.fail("egov demo exited:\n" + "".join(output))
+        text = "".join(output)
+        assert f"http://localhost:{port}/" in text
+        assert "admin@egov.example" in text and "egov-demo-2026" in text
+        for _ in range(50):
+            try:
+                home = urllib.request.urlopen(base + "/", timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert '<html lang="vi">' in home and "Tây Ninh" in home
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        login_page = opener.open(base + "/admin/login/", timeout=5).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
+        data = urllib.parse.urlencode(
+            {"username": "admin@egov.example", "password": "egov-demo-2026", "csrfmiddlewaretoken": token, "next": "/admin/"}
+        ).encode()
+        admin = opener.open(urllib.request.Request(base + "/admin/login/", data=data, headers={"Referer": base + "/admin/login/"}), timeout=10)
+        admin_html = admin.read().decode()
+        assert admin.geturl().endswith("/admin/")
+        assert "organizations" in admin_html.lower() or "Cơ quan" in admin_html
+        assert urllib.request.urlopen(base + "/accounts/login/", timeout=5).status == 200
+        agencies = opener.open(base + "/staff/agencies/", timeout=5).read().decode()
+        assert "Sở Tư pháp Tây Ninh" in agencies and "000.00.00.H80" in agencies
+        static = urllib.request.urlopen(base + "/static/django_htmx/htmx-2.min.js", timeout=5)
+        assert static.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    verify = run_egov("audit", "verify", env=data_dir)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "Audit log intact" in verify.stdout
+    again = run_egov("demo", "--no-serve", env=data_dir)
+    assert again.returncode == 0 and "Already loaded" in again.stdout
