@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from egov.accounts.models import User, UserKind
+from egov.organizations.defaults import ensure_defaults
 from egov.organizations.models import Agency, AgencyType
 from egov.organizations.services import agency_create, staff_role_assign
 
@@ -13,6 +14,7 @@ _counter = itertools.count(1)
 
 
 def agency(name: str, *, type_code: str = "department", parent: Agency | None = None) -> Agency:
+    ensure_defaults()  # transactional tests flush what the data migration created
     n = next(_counter)
     return agency_create(
         actor=None,
@@ -24,10 +26,20 @@ def agency(name: str, *, type_code: str = "department", parent: Agency | None = 
     )
 
 
-def user(*, email: str | None = None, full_name: str = "Test User", kind: str = UserKind.CITIZEN, **extra: object) -> User:
+def user(
+    *,
+    email: str | None = None,
+    full_name: str = "Test User",
+    kind: str = UserKind.CITIZEN,
+    **extra: object,
+) -> User:
     n = next(_counter)
     return User.objects.create_user(
-        email=email or f"user{n}@example.com", password=PASSWORD, full_name=full_name, kind=kind, **extra
+        email=email or f"user{n}@example.com",
+        password=PASSWORD,
+        full_name=full_name,
+        kind=kind,
+        **extra,
     )
 
 

@@ -8,7 +8,7 @@ import tempfile
 
 os.environ.setdefault("EGOV_DATA_DIR", tempfile.mkdtemp(prefix="egov-test-"))
 
-from egov.settings import *  # noqa: E402,F403
+from egov.settings import *  # noqa: F403
 
 # Tests render templates without running collectstatic first.
 STORAGES = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 
-
 def assert_error(response, status, code):
     assert response.status_code == status
     body = response.json()
@@ -22,7 +21,9 @@ def test_error_format_401_403_404_422_400(client, world):
     client.force_login(world.specialist_a)
     assert_error(client.get("/api/v1/agencies/999999"), 404, "not_found")
     assert_error(
-        client.patch(f"/api/v1/agencies/{world.a.pk}", {"name": "X"}, content_type="application/json"),
+        client.patch(
+            f"/api/v1/agencies/{world.a.pk}", {"name": "X"}, content_type="application/json"
+        ),
         403,
         "forbidden",
     )
@@ -30,7 +31,9 @@ def test_error_format_401_403_404_422_400(client, world):
     assert "agency_id" in error["fields"]
     client.force_login(world.leader_a)
     error = assert_error(
-        client.patch(f"/api/v1/agencies/{world.a.pk}", {"email": "x"}, content_type="application/json"),
+        client.patch(
+            f"/api/v1/agencies/{world.a.pk}", {"email": "x"}, content_type="application/json"
+        ),
         400,
         "invalid",
     )
@@ -60,7 +63,13 @@ def test_openapi_schema(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
     paths = schema["paths"]
-    for path in ["/api/v1/agencies", "/api/v1/agencies/{agency_id}", "/api/v1/auth/tokens", "/api/v1/me", "/api/v1/health"]:
+    for path in [
+        "/api/v1/agencies",
+        "/api/v1/agencies/{agency_id}",
+        "/api/v1/auth/tokens",
+        "/api/v1/me",
+        "/api/v1/health",
+    ]:
         assert path in paths
     schemes = schema["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
@@ -81,5 +90,11 @@ def test_me_lists_roles(client, world):
     client.force_login(world.leader_a)
     roles = client.get("/api/v1/me").json()["roles"]
     assert roles == [
-        {"agency_id": world.a.pk, "agency_name": "Sở A", "agency_code": world.a.code, "role": "leader", "role_label": roles[0]["role_label"]}
+        {
+            "agency_id": world.a.pk,
+            "agency_name": "Sở A",
+            "agency_code": world.a.code,
+            "role": "leader",
+            "role_label": roles[0]["role_label"],
+        }
     ]

@@ -18,10 +18,14 @@ import pytest
 EGOV = [sys.executable, "-m", "egov"]
 
 
-def run_egov(*args: str, env: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+def run_egov(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     full_env.update(env or {})
-    return subprocess.run([*EGOV, *args], capture_output=True, text=True, env=full_env, timeout=timeout)
+    return subprocess.run(
+        [*EGOV, *args], capture_output=True, text=True, env=full_env, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -63,7 +67,16 @@ def test_bad_media_storage_setting(data_dir):
 def test_every_django_command_is_reachable(data_dir):
     result = run_egov("help", env=data_dir)
     assert result.returncode == 0
-    for command in ["migrate", "createsuperuser", "demo", "serve", "worker", "audit", "load_divisions", "db_worker"]:
+    for command in [
+        "migrate",
+        "createsuperuser",
+        "demo",
+        "serve",
+        "worker",
+        "audit",
+        "load_divisions",
+        "db_worker",
+    ]:
         assert command in result.stdout
 
 
@@ -73,13 +86,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the demo runs on the embedded SQLite database")
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="the demo runs on the embedded SQLite database"
+)
 def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
     env["EGOV_DATA_DIR"] = data_dir["EGOV_DATA_DIR"]
     proc = subprocess.Popen(
-        [*EGOV, "demo", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        [*EGOV, "demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     output: list[str] = []
@@ -102,13 +123,25 @@ def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
             except OSError:
                 time.sleep(0.2)
         assert '<html lang="vi">' in home and "Tây Ninh" in home
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
         login_page = opener.open(base + "/admin/login/", timeout=5).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
         data = urllib.parse.urlencode(
-            {"username": "admin@egov.example", "password": "egov-demo-2026", "csrfmiddlewaretoken": token, "next": "/admin/"}
+            {
+                "username": "admin@egov.example",
+                "password": "egov-demo-2026",
+                "csrfmiddlewaretoken": token,
+                "next": "/admin/",
+            }
         ).encode()
-        admin = opener.open(urllib.request.Request(base + "/admin/login/", data=data, headers={"Referer": base + "/admin/login/"}), timeout=10)
+        admin = opener.open(
+            urllib.request.Request(
+                base + "/admin/login/", data=data, headers={"Referer": base + "/admin/login/"}
+            ),
+            timeout=10,
+        )
         admin_html = admin.read().decode()
         assert admin.geturl().endswith("/admin/")
         assert "organizations" in admin_html.lower() or "Cơ quan" in admin_html

@@ -53,7 +53,9 @@ def settings_in_subprocess(env: dict[str, str], code: str) -> str:
     full = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     full.update({"DJANGO_SETTINGS_MODULE": "egov.settings", **env})
     script = "import django; django.setup(); from django.conf import settings; " + code
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=full, check=True).stdout
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=full, check=True
+    ).stdout
 
 
 def test_sqlite_uses_wal(tmp_path):
@@ -81,7 +83,11 @@ def test_s3_media_storage(tmp_path):
 
 def test_allowed_hosts_and_email_from_env(tmp_path):
     out = settings_in_subprocess(
-        {"EGOV_DATA_DIR": str(tmp_path), "EGOV_ALLOWED_HOSTS": "dvc.tayninh.gov.vn, egov.local", "EMAIL_HOST": "smtp.example"},
+        {
+            "EGOV_DATA_DIR": str(tmp_path),
+            "EGOV_ALLOWED_HOSTS": "dvc.tayninh.gov.vn, egov.local",
+            "EMAIL_HOST": "smtp.example",
+        },
         "print(settings.ALLOWED_HOSTS, settings.EMAIL_BACKEND)",
     )
     assert "['dvc.tayninh.gov.vn', 'egov.local']" in out and "smtp.EmailBackend" in out

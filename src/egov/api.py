@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
-
-from egov.accounts.api import router as accounts_router
 from ninja.security import SessionAuth
 
+from egov.accounts.api import router as accounts_router
 from egov.core.api import TokenAuth, install_error_handlers
 from egov.organizations.api import router as organizations_router
 

@@ -1,10 +1,10 @@
 """The ``egov`` command: every Django management command, plus egov's own.
 
-    egov demo [--province NAME] [--host H] [--port P]   run egov with demo data
-    egov serve [--bind H:P] [--workers N]                  production web server
-    egov worker                                            background task worker
-    egov audit verify                                      check the audit log's hash chain
-    egov <any Django command>                               e.g. migrate, createsuperuser
+egov demo [--province NAME] [--host H] [--port P]   run egov with demo data
+egov serve [--bind H:P] [--workers N]                  production web server
+egov worker                                            background task worker
+egov audit verify                                      check the audit log's hash chain
+egov <any Django command>                               e.g. migrate, createsuperuser
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from vietnam_provinces import Province
 
 from egov.accounts.models import User, UserKind
 from egov.accounts.services import staff_user_create, user_register
+from egov.organizations.defaults import ensure_defaults
 from egov.organizations.models import AdministrativeUnit, Agency, AgencyType, StaffRole
 from egov.organizations.services import agency_create, divisions_load_province, staff_role_assign
 
@@ -30,7 +31,11 @@ DEPARTMENTS: list[tuple[str, str, list[str]]] = [
     ("Sở Tư pháp", "STP", ["Phòng Hành chính tư pháp", "Phòng Bổ trợ tư pháp"]),
     ("Sở Tài chính", "STC", ["Phòng Đăng ký kinh doanh", "Phòng Quản lý giá, công sản"]),
     ("Sở Công Thương", "SCT", ["Phòng Xuất nhập khẩu"]),
-    ("Sở Nông nghiệp và Môi trường", "SNNMT", ["Phòng Quản lý đất đai", "Văn phòng Đăng ký đất đai"]),
+    (
+        "Sở Nông nghiệp và Môi trường",
+        "SNNMT",
+        ["Phòng Quản lý đất đai", "Văn phòng Đăng ký đất đai"],
+    ),
     ("Sở Xây dựng", "SXD", ["Phòng Quản lý xây dựng", "Phòng Quản lý giao thông"]),
     ("Sở Khoa học và Công nghệ", "SKHCN", ["Phòng Chuyển đổi số"]),
     ("Sở Giáo dục và Đào tạo", "SGDĐT", []),
@@ -85,10 +90,13 @@ def demo_load(province: Province) -> DemoResult:
     if demo_province_agency(province) is not None:
         return result
     result.created = True
+    ensure_defaults()
     letter = province_letter_code(province)
     unit = divisions_load_province(actor=None, province=province)
 
-    def create(code: str, name: str, type_code: str, parent: Agency | None, **extra: object) -> Agency:
+    def create(
+        code: str, name: str, type_code: str, parent: Agency | None, **extra: object
+    ) -> Agency:
         result.agencies += 1
         return agency_create(
             actor=None,
@@ -157,27 +165,78 @@ def demo_load(province: Province) -> DemoResult:
     office = departments["VP UBND"]
     roles: list[tuple[str, str, Agency | None, str, str]] = [
         # (full name, email, agency, role, job title)
-        ("Nguyễn Văn Quản", f"admin@{DEMO_EMAIL_DOMAIN}", people_committee, StaffRole.PROVINCE_ADMIN, "Quản trị hệ thống"),
-        ("Trần Thị Mai", f"motcua@{DEMO_EMAIL_DOMAIN}", service_center, StaffRole.DESK_OFFICER, "Công chức một cửa"),
-        ("Lê Văn Hùng", f"chuyenvien@{DEMO_EMAIL_DOMAIN}", justice, StaffRole.SPECIALIST, "Chuyên viên"),
+        (
+            "Nguyễn Văn Quản",
+            f"admin@{DEMO_EMAIL_DOMAIN}",
+            people_committee,
+            StaffRole.PROVINCE_ADMIN,
+            "Quản trị hệ thống",
+        ),
+        (
+            "Trần Thị Mai",
+            f"motcua@{DEMO_EMAIL_DOMAIN}",
+            service_center,
+            StaffRole.DESK_OFFICER,
+            "Công chức một cửa",
+        ),
+        (
+            "Lê Văn Hùng",
+            f"chuyenvien@{DEMO_EMAIL_DOMAIN}",
+            justice,
+            StaffRole.SPECIALIST,
+            "Chuyên viên",
+        ),
         ("Phạm Thị Lan", f"lanhdao@{DEMO_EMAIL_DOMAIN}", justice, StaffRole.LEADER, "Giám đốc Sở"),
         ("Hoàng Văn Nam", f"vanthu@{DEMO_EMAIL_DOMAIN}", office, StaffRole.CLERK, "Văn thư"),
-        ("Vũ Thị Hoa", f"ioc@{DEMO_EMAIL_DOMAIN}", people_committee, StaffRole.IOC_VIEWER, "Cán bộ giám sát IOC"),
-        ("Đặng Văn Bình", f"xa.motcua@{DEMO_EMAIL_DOMAIN}", first_commune, StaffRole.DESK_OFFICER, "Công chức một cửa"),
-        ("Bùi Thị Thu", f"xa.lanhdao@{DEMO_EMAIL_DOMAIN}", first_commune, StaffRole.LEADER, "Chủ tịch UBND"),
+        (
+            "Vũ Thị Hoa",
+            f"ioc@{DEMO_EMAIL_DOMAIN}",
+            people_committee,
+            StaffRole.IOC_VIEWER,
+            "Cán bộ giám sát IOC",
+        ),
+        (
+            "Đặng Văn Bình",
+            f"xa.motcua@{DEMO_EMAIL_DOMAIN}",
+            first_commune,
+            StaffRole.DESK_OFFICER,
+            "Công chức một cửa",
+        ),
+        (
+            "Bùi Thị Thu",
+            f"xa.lanhdao@{DEMO_EMAIL_DOMAIN}",
+            first_commune,
+            StaffRole.LEADER,
+            "Chủ tịch UBND",
+        ),
     ]
-    for full_name, email, agency, role, title in roles:
-        if agency is None:
+    for full_name, email, role_agency, role, title in roles:
+        if role_agency is None:
             continue
         user = User.objects.filter(email=email).first() or staff_user_create(
-            actor=None, full_name=full_name, email=email, password=DEMO_PASSWORD, check_permission=False
+            actor=None,
+            full_name=full_name,
+            email=email,
+            password=DEMO_PASSWORD,
+            check_permission=False,
         )
-        staff_role_assign(actor=None, user=user, agency=agency, role=role, title=title, check_permission=False)
+        staff_role_assign(
+            actor=None,
+            user=user,
+            agency=role_agency,
+            role=role,
+            title=title,
+            check_permission=False,
+        )
         if role == StaffRole.PROVINCE_ADMIN and not user.is_superuser:
             User.objects.filter(pk=user.pk).update(is_superuser=True)
 
     citizens = [
-        dict(full_name="Nguyễn Thị Hồng", email=f"congdan@{DEMO_EMAIL_DOMAIN}", citizen_id="072190001234"),
+        dict(
+            full_name="Nguyễn Thị Hồng",
+            email=f"congdan@{DEMO_EMAIL_DOMAIN}",
+            citizen_id="072190001234",
+        ),
         dict(full_name="Trần Văn Minh", phone="0912345678", citizen_id="080089005678"),
         dict(
             full_name="Lê Thị Kim",

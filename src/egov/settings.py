@@ -224,3 +224,4 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "egov.core.views.csrf_failure"
+FORM_RENDERER = "egov.core.forms.EgovFormRenderer"

@@ -70,9 +70,15 @@ def test_token_api_is_throttled(client, db, settings):
     factories.user(email="dev@example.com")
     payload = {"username": "dev@example.com", "password": "wrong"}
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert client.post("/api/v1/auth/tokens", payload, content_type="application/json").status_code == 401
+        assert (
+            client.post("/api/v1/auth/tokens", payload, content_type="application/json").status_code
+            == 401
+        )
     # The failure that reaches the limit is answered with the lock-out already.
-    assert client.post("/api/v1/auth/tokens", payload, content_type="application/json").status_code == 429
+    assert (
+        client.post("/api/v1/auth/tokens", payload, content_type="application/json").status_code
+        == 429
+    )
     payload["password"] = factories.PASSWORD
     response = client.post("/api/v1/auth/tokens", payload, content_type="application/json")
     assert response.status_code == 429

@@ -27,7 +27,9 @@ def test_register_page_creates_account_and_signs_in(client, db):
     assert user.kind == UserKind.CITIZEN
     assert user.password.startswith("md5$") or user.password.startswith("argon2")
     assert client.get(reverse("accounts:profile")).status_code == 200
-    assert AuditRecord.objects.filter(action="accounts.user.register", object_id=str(user.pk)).exists()
+    assert AuditRecord.objects.filter(
+        action="accounts.user.register", object_id=str(user.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(

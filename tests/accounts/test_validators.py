@@ -82,7 +82,9 @@ def test_valid_mobile_numbers(raw, expected):
     assert normalize_mobile_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["091234567", "09123456789", "02838221111", "+14155550100", "hello"])
+@pytest.mark.parametrize(
+    "raw", ["091234567", "09123456789", "02838221111", "+14155550100", "hello"]
+)
 def test_invalid_mobile_numbers(raw):
     with pytest.raises(ValidationError):
         normalize_mobile_phone(raw)

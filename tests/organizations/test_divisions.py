@@ -10,8 +10,18 @@ from egov.organizations.services import divisions_load_province
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("Tây Ninh", 80), ("tay ninh", 80), ("TAY NINH", 80), ("80", 80), ("Huế", 46),
-     ("Thành phố Huế", 46), ("hue", 46), ("bac_ninh", 24), ("Đồng Tháp", 82), ("01", 1)],
+    [
+        ("Tây Ninh", 80),
+        ("tay ninh", 80),
+        ("TAY NINH", 80),
+        ("80", 80),
+        ("Huế", 46),
+        ("Thành phố Huế", 46),
+        ("hue", 46),
+        ("bac_ninh", 24),
+        ("Đồng Tháp", 82),
+        ("01", 1),
+    ],
 )
 def test_province_find(query, code):
     assert int(province_find(query).code) == code
@@ -38,7 +48,9 @@ def test_load_province_with_all_its_communes(db):
     loaded = set(AdministrativeUnit.objects.filter(parent=unit).values_list("code", flat=True))
     assert loaded == expected and len(expected) > 30
     assert unit.level.code == "province"
-    assert set(AdministrativeUnit.objects.filter(parent=unit).values_list("level__code", flat=True)) == {"commune"}
+    assert set(
+        AdministrativeUnit.objects.filter(parent=unit).values_list("level__code", flat=True)
+    ) == {"commune"}
     # Loading again adds nothing and removes nothing.
     divisions_load_province(actor=None, province=hue)
     assert AdministrativeUnit.objects.filter(parent=unit).count() == len(expected)
@@ -56,4 +68,8 @@ def test_levels_are_data_a_district_tier_can_be_added(db):
     from egov.organizations.models import AdministrativeLevel
 
     AdministrativeLevel.objects.create(code="district", name="Huyện", name_en="District", rank=2)
-    assert list(AdministrativeLevel.objects.values_list("code", flat=True)) == ["province", "district", "commune"]
+    assert list(AdministrativeLevel.objects.values_list("code", flat=True)) == [
+        "province",
+        "district",
+        "commune",
+    ]

@@ -116,7 +116,9 @@ def test_page_audit_trail_only_for_leaders(client, world):
     client.force_login(world.leader_a)
     assert client.get(reverse("organizations:agency_detail", args=[world.a.pk])).context["audit"]
     client.force_login(world.specialist_a)
-    assert client.get(reverse("organizations:agency_detail", args=[world.a.pk])).context["audit"] == []
+    assert (
+        client.get(reverse("organizations:agency_detail", args=[world.a.pk])).context["audit"] == []
+    )
 
 
 # --- API -------------------------------------------------------------------------------
@@ -141,7 +143,10 @@ def test_api_cannot_change_other_agency(client, world):
     auth = api_token(client, world.leader_a)
     before = AuditRecord.objects.count()
     response = client.patch(
-        f"/api/v1/agencies/{world.b.pk}", {"name": "Hacked"}, content_type="application/json", **auth
+        f"/api/v1/agencies/{world.b.pk}",
+        {"name": "Hacked"},
+        content_type="application/json",
+        **auth,
     )
     assert response.status_code == 404
     assert Agency.objects.get(pk=world.b.pk).name == "Sở B"
@@ -160,7 +165,10 @@ def test_api_specialist_forbidden_to_change(client, world):
 def test_api_leader_changes_own_unit(client, world):
     auth = api_token(client, world.leader_a)
     response = client.patch(
-        f"/api/v1/agencies/{world.a_unit.pk}", {"phone": "0276 111 222"}, content_type="application/json", **auth
+        f"/api/v1/agencies/{world.a_unit.pk}",
+        {"phone": "0276 111 222"},
+        content_type="application/json",
+        **auth,
     )
     assert response.status_code == 200
     assert response.json()["phone"] == "0276 111 222"
@@ -171,7 +179,9 @@ def test_api_admin_and_ioc_read_everything(client, world):
         auth = api_token(client, user)
         assert client.get(f"/api/v1/agencies/{world.b.pk}", **auth).status_code == 200
     auth = api_token(client, world.ioc)
-    response = client.patch(f"/api/v1/agencies/{world.b.pk}", {"name": "X"}, content_type="application/json", **auth)
+    response = client.patch(
+        f"/api/v1/agencies/{world.b.pk}", {"name": "X"}, content_type="application/json", **auth
+    )
     assert response.status_code == 403
 
 
@@ -181,7 +191,9 @@ def test_api_session_auth_needs_csrf_for_writes(world):
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(world.leader_a)
     assert csrf_client.get(f"/api/v1/agencies/{world.a.pk}").status_code == 200
-    response = csrf_client.patch(f"/api/v1/agencies/{world.a.pk}", {"name": "X"}, content_type="application/json")
+    response = csrf_client.patch(
+        f"/api/v1/agencies/{world.a.pk}", {"name": "X"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert Agency.objects.get(pk=world.a.pk).name == "Sở A"
 
@@ -190,3 +202,19 @@ def test_api_anonymous_is_401(client, world):
     response = client.get("/api/v1/agencies")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_agency_search_ignores_diacritics(client, world):
+    client.force_login(world.admin)
+    for query in ["so a", "Sở A", "SO A"]:
+        names = [
+            a.name
+            for a in client.get(reverse("organizations:agency_list"), {"q": query}).context[
+                "agencies"
+            ]
+        ]
+        assert names == ["Sở A"], query
+    by_code = client.get(reverse("organizations:agency_list"), {"q": world.b.code}).context[
+        "agencies"
+    ]
+    assert [a.name for a in by_code] == ["Sở B"]

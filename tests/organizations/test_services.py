@@ -11,12 +11,18 @@ from tests import factories
 def test_only_province_admin_assigns_roles(world):
     newcomer = factories.user(email="new@example.com")
     with pytest.raises(PermissionDenied):
-        staff_role_assign(actor=world.leader_a, user=newcomer, agency=world.a, role=StaffRole.SPECIALIST)
-    assignment = staff_role_assign(actor=world.admin, user=newcomer, agency=world.a, role=StaffRole.SPECIALIST)
+        staff_role_assign(
+            actor=world.leader_a, user=newcomer, agency=world.a, role=StaffRole.SPECIALIST
+        )
+    assignment = staff_role_assign(
+        actor=world.admin, user=newcomer, agency=world.a, role=StaffRole.SPECIALIST
+    )
     newcomer.refresh_from_db()
     assert newcomer.is_staff
     with pytest.raises(ValidationFailed):
-        staff_role_assign(actor=world.admin, user=newcomer, agency=world.a, role=StaffRole.SPECIALIST)
+        staff_role_assign(
+            actor=world.admin, user=newcomer, agency=world.a, role=StaffRole.SPECIALIST
+        )
     with pytest.raises(ValidationFailed):
         staff_role_assign(actor=world.admin, user=newcomer, agency=world.a, role="emperor")
     staff_role_remove(actor=world.admin, assignment=assignment)
@@ -33,7 +39,9 @@ def test_agency_code_is_checked(world):
     assert "code" in exc.value.fields
     with pytest.raises(PermissionDenied):
         agency_create(actor=world.leader_a, code="000.00.77.H40", name="Sở X", type=department)
-    created = agency_create(actor=world.admin, code="000.00.77.h40", name="Sở X", type=department, parent=world.a)
+    created = agency_create(
+        actor=world.admin, code="000.00.77.h40", name="Sở X", type=department, parent=world.a
+    )
     assert created.code == "000.00.77.H40"
     assert created.path == f"{world.a.path}{created.pk}/" and created.depth == world.a.depth + 1
 

@@ -33,11 +33,19 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["full_name", "email", "phone", "citizen_id", "tax_code"]
     fieldsets = (
         (None, {"fields": ("email", "phone", "password")}),
-        (_("Person"), {"fields": ("full_name", "kind", "citizen_id", "organization_name", "tax_code")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Person"),
+            {"fields": ("full_name", "kind", "citizen_id", "organization_name", "tax_code")},
+        ),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
     add_form = UserAddForm
     form = UserEditForm
 
@@ -55,6 +63,22 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "key_hash", "created_at", "expires_at", "last_used_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+    ]
     search_fields = ["name", "user__email", "prefix"]

@@ -17,6 +17,7 @@ from egov.accounts.selectors import api_token_get
 from egov.accounts.validators import phone_for_display
 from egov.core.api import ERROR_RESPONSES
 from egov.core.errors import NotAuthenticated, TooManyRequests
+from egov.core.http import request_user
 from egov.organizations.selectors import user_agencies
 
 router = Router(tags=["accounts"])
@@ -99,9 +100,7 @@ class TokenOut(Schema):
     expires_at: datetime | None
 
 
-@router.post(
-    "/auth/tokens", auth=None, response={201: TokenOut, **ERROR_RESPONSES}
-)
+@router.post("/auth/tokens", auth=None, response={201: TokenOut, **ERROR_RESPONSES})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     """Exchange a sign-in and password for a bearer token. Failed attempts are throttled."""
     try:
@@ -121,12 +120,12 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
 @router.delete("/auth/tokens/{token_id}", response={204: None, **ERROR_RESPONSES})
 def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     """Revoke one of your tokens."""
-    token = api_token_get(user=request.user, token_id=token_id)  # type: ignore[arg-type]
-    services.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    token = api_token_get(user=request_user(request), token_id=token_id)
+    services.api_token_revoke(actor=request_user(request), token=token)
     return Status(204, None)
 
 
 @router.get("/me", response={200: UserOut, **ERROR_RESPONSES})
 def me(request: HttpRequest) -> dict[str, object]:
     """The signed-in user, with their staff roles."""
-    return user_out(request.user)  # type: ignore[arg-type]
+    return user_out(request_user(request))

@@ -51,9 +51,7 @@ class RegistrationForm(forms.Form):
         help_text=_("12 digits, as on your citizen identity card."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    organization_name = forms.CharField(
-        label=_("Business name"), max_length=255, required=False
-    )
+    organization_name = forms.CharField(label=_("Business name"), max_length=255, required=False)
     tax_code = forms.CharField(
         label=_("Tax code (optional)"),
         max_length=20,

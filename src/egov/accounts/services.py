@@ -40,7 +40,12 @@ def _clean_identity(
     exclude_pk: int | None = None,
 ) -> dict[str, str | None]:
     """Normalize and check the identifiers of an account, collecting one message per field."""
-    cleaned: dict[str, str | None] = {"email": None, "phone": None, "citizen_id": None, "tax_code": ""}
+    cleaned: dict[str, str | None] = {
+        "email": None,
+        "phone": None,
+        "citizen_id": None,
+        "tax_code": "",
+    }
     checks = [
         ("email", email, normalize_email),
         ("phone", phone, normalize_mobile_phone),
@@ -53,7 +58,12 @@ def _clean_identity(
                 cleaned[field] = normalize(raw)
             except ValidationError as exc:
                 errors.setdefault(field, []).extend(exc.messages)
-    if not cleaned["email"] and not cleaned["phone"] and "email" not in errors and "phone" not in errors:
+    if (
+        not cleaned["email"]
+        and not cleaned["phone"]
+        and "email" not in errors
+        and "phone" not in errors
+    ):
         errors.setdefault("email", []).append(_("Enter an email address or a mobile number."))
     others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
     if cleaned["email"] and others.filter(email__iexact=cleaned["email"]).exists():
@@ -206,9 +216,7 @@ def api_token_authenticate(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None for an unknown or expired token."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user").filter(key_hash=_hash_token(raw)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash_token(raw)).first()
     if token is None or not token.is_valid or not token.user.is_active:
         return None
     now = timezone.now()

@@ -28,7 +28,18 @@ CITIZEN_ID_PROVINCE_CODES = frozenset(
 
 # The 4th digit gives gender and century: 0/1 born in the 1900s (male/female), 2/3 the 2000s,
 # 4/5 the 2100s, 6/7 the 2200s, 8/9 the 1800s.
-_CENTURY_BY_DIGIT = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}
+_CENTURY_BY_DIGIT = {
+    0: 1900,
+    1: 1900,
+    2: 2000,
+    3: 2000,
+    4: 2100,
+    5: 2100,
+    6: 2200,
+    7: 2200,
+    8: 1800,
+    9: 1800,
+}
 
 # Weights of the business tax code's check digit (Circular 105/2020/TT-BTC) [verify].
 _TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)

@@ -17,6 +17,7 @@ from egov.accounts import selectors, services
 from egov.accounts.forms import RegistrationForm, SignInForm, TokenForm
 from egov.core.api import error_body
 from egov.core.errors import NotFound, ValidationFailed
+from egov.core.http import HtmxHttpRequest, request_user
 from egov.core.views import apply_service_errors, render_error
 from egov.organizations.selectors import user_agencies
 
@@ -27,7 +28,9 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """What django-axes answers once sign-in attempts are throttled."""
     message = _("Too many failed sign-in attempts. Please wait 15 minutes and try again.")
     if request.path.startswith("/api/"):
@@ -52,11 +55,11 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register.html", {"form": form})
 
 
-def _account_page(request: HttpRequest, **extra: Any) -> HttpResponse:
+def _account_page(request: HtmxHttpRequest, **extra: Any) -> HttpResponse:
     """The account page, or only its token panel when htmx asks for it."""
     context = {
-        "assignments": user_agencies(user=request.user),
-        "tokens": selectors.api_tokens_of(user=request.user),  # type: ignore[arg-type]
+        "assignments": user_agencies(user=request_user(request)),
+        "tokens": selectors.api_tokens_of(user=request_user(request)),
         "token_form": TokenForm(),
         **extra,
     }
@@ -65,18 +68,19 @@ def _account_page(request: HttpRequest, **extra: Any) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: HtmxHttpRequest) -> HttpResponse:
     return _account_page(request)
 
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: HtmxHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
         try:
             _token, raw = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"]  # type: ignore[arg-type]
+                user=request_user(request),
+                name=form.cleaned_data["name"],
             )
         except ValidationFailed as exc:
             apply_service_errors(form, exc)
@@ -87,10 +91,10 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: HtmxHttpRequest, token_id: int) -> HttpResponse:
     try:
-        token = selectors.api_token_get(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+        token = selectors.api_token_get(user=request_user(request), token_id=token_id)
     except NotFound as exc:
         return render_error(request, exc)
-    services.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    services.api_token_revoke(actor=request_user(request), token=token)
     return _account_page(request)

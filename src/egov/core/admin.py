@@ -12,7 +12,15 @@ from egov.core.models import AuditRecord
 class AuditRecordAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only, here as everywhere."""
 
-    list_display = ["seq", "created_at", "actor_label", "action", "object_type", "object_id", "object_label"]
+    list_display = [
+        "seq",
+        "created_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_label",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_id", "object_label", "action"]
     ordering = ["-seq"]

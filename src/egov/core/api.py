@@ -50,7 +50,9 @@ class TokenAuth(HttpBearer):
         return user
 
 
-def error_body(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
 
 
@@ -62,8 +64,12 @@ def _field_name(loc: Any) -> str:
 def install_error_handlers(api: NinjaAPI) -> None:
     """Make every error of ``api`` take the one format of ``ErrorOut``."""
 
-    def respond(request: HttpRequest, status: int, code: str, message: str, fields: Any = None) -> HttpResponse:
-        return api.create_response(request, error_body(status, code, message, fields), status=status)
+    def respond(
+        request: HttpRequest, status: int, code: str, message: str, fields: Any = None
+    ) -> HttpResponse:
+        return api.create_response(
+            request, error_body(status, code, message, fields), status=status
+        )
 
     @api.exception_handler(EgovError)
     def egov_error(request: HttpRequest, exc: EgovError) -> HttpResponse:
@@ -74,7 +80,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
             fields.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
-        return respond(request, 422, "validation_error", _("Some of the values given are not valid."), fields)
+        return respond(
+            request, 422, "validation_error", _("Some of the values given are not valid."), fields
+        )
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -82,10 +90,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        codes = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
+        codes = {
+            400: "invalid",
+            401: "not_authenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+            429: "too_many_requests",
+        }
         message = str(exc)
         if exc.status_code == 403 and "CSRF" in message:
-            message = _("The security token (CSRF) is missing or wrong. Reload the page and try again.")
+            message = _(
+                "The security token (CSRF) is missing or wrong. Reload the page and try again."
+            )
         return respond(request, exc.status_code, codes.get(exc.status_code, "error"), message)
 
     @api.exception_handler(Http404)

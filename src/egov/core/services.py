@@ -72,7 +72,9 @@ def audit_record_create(
     return record
 
 
-def model_changes(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+def model_changes(
+    instance: models.Model, before: dict[str, Any], fields: list[str]
+) -> dict[str, Any]:
     """The ``{field: [old, new]}`` of ``fields`` that differ between ``before`` and ``instance``."""
     changes: dict[str, Any] = {}
     for name in fields:

@@ -81,7 +81,9 @@ class StaffAssignmentAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: StaffAssignment, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: StaffAssignment, form: Any, change: bool
+    ) -> None:
         created = services.staff_role_assign(
             actor=request.user, user=obj.user, agency=obj.agency, role=obj.role, title=obj.title
         )

@@ -20,15 +20,15 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         """The English name in the English interface when there is one, else the Vietnamese."""
         if self.name_en and (get_language() or "vi").startswith("en"):
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class AdministrativeLevel(BilingualNameMixin):
@@ -111,6 +111,8 @@ class Agency(models.Model):
     )
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    # Name, short name and code without diacritics, lower-cased: what staff search in.
+    search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
     type = models.ForeignKey(
         AgencyType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="agencies"
     )

@@ -10,6 +10,7 @@ The rules, in one place so that pages, the API and the CLI agree:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +64,9 @@ def _assignments(user: Any) -> list[tuple[str, str]]:
     return cached
 
 
-def _scope(user: User | AnonymousUser | None, roles: set[str] | None, wide: set[str]) -> Scope:
+def _scope(
+    user: User | AnonymousUser | None, roles: Collection[str] | None, wide: Collection[str]
+) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:

@@ -49,7 +49,9 @@ def province_find(query: str) -> Province:
     for province in provinces:
         if key in _province_keys(province) or key.lstrip("0") == str(int(province.code)):
             return province
-    names = {fold(p.name).removeprefix("thanh pho ").removeprefix("tinh "): p.name for p in provinces}
+    names = {
+        fold(p.name).removeprefix("thanh pho ").removeprefix("tinh "): p.name for p in provinces
+    }
     close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
     if not close:
         close = [k for k in names if key and (key in k or k in key)][:3]
@@ -85,7 +87,6 @@ def site_get() -> SiteInfo:
     return info
 
 
-
 def agencies_visible(
     *, user: User | AnonymousUser | None, query: str = "", parent_id: int | None = None
 ) -> QuerySet[Agency]:
@@ -94,8 +95,8 @@ def agencies_visible(
         .select_related("type", "parent", "administrative_unit")
         .order_by("path")
     )
-    if query:
-        qs = qs.filter(name__icontains=query.strip()) | qs.filter(code__icontains=query.strip())
+    for word in fold(query).split():
+        qs = qs.filter(search_text__contains=word)
     if parent_id is not None:
         qs = qs.filter(parent_id=parent_id)
     return qs
@@ -132,9 +133,9 @@ def agency_audit_records(
     if not permissions.change_scope(user).contains(agency):
         raise PermissionDenied(_("Only leaders and administrators may read the audit log."))
     return list(
-        AuditRecord.objects.filter(agency_id=agency.pk).select_related("actor").order_by("-seq")[
-            :limit
-        ]
+        AuditRecord.objects.filter(agency_id=agency.pk)
+        .select_related("actor")
+        .order_by("-seq")[:limit]
     )
 
 

@@ -17,7 +17,6 @@ from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.services import audit_record_create, model_changes
 from egov.core.text import fold
 from egov.organizations import permissions
-from egov.organizations.selectors import SITE_CACHE_KEY
 from egov.organizations.models import (
     AdministrativeLevel,
     AdministrativeUnit,
@@ -26,6 +25,7 @@ from egov.organizations.models import (
     StaffAssignment,
     StaffRole,
 )
+from egov.organizations.selectors import SITE_CACHE_KEY
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -72,6 +72,10 @@ def _agency_contact_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+def _search_text(agency: Agency) -> str:
+    return fold(f"{agency.name} {agency.short_name} {agency.code}")[:400]
+
+
 def _set_path(agency: Agency) -> None:
     parent_path = agency.parent.path if agency.parent_id and agency.parent else "/"
     agency.path = f"{parent_path}{agency.pk}/"
@@ -115,13 +119,15 @@ def agency_create(
         errors.setdefault("code", []).append(_("An agency with this identifier code exists."))
     if errors:
         raise ValidationFailed(fields=errors)
-    agency = Agency.objects.create(
+    agency = Agency(
         code=code,
         type=type,
         parent=parent,
         administrative_unit=administrative_unit,
         **values,
     )
+    agency.search_text = _search_text(agency)
+    agency.save()
     _set_path(agency)
     audit_record_create(
         actor=actor,
@@ -134,9 +140,7 @@ def agency_create(
 
 
 @transaction.atomic
-def agency_update(
-    *, actor: User | AnonymousUser | None, agency: Agency, **values: Any
-) -> Agency:
+def agency_update(*, actor: User | AnonymousUser | None, agency: Agency, **values: Any) -> Agency:
     """Change an agency's details. A leader of the agency (or of a parent) or a provincial
     administrator may; anyone else is refused, and one who cannot even see it is told it does
     not exist."""
@@ -146,8 +150,12 @@ def agency_update(
         raise PermissionDenied(_("Only a leader of this agency or an administrator may change it."))
     unknown = set(values) - set(AGENCY_EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed(fields={name: [_("This field cannot be changed.")] for name in unknown})
-    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if v is not None}
+        raise ValidationFailed(
+            fields={name: [_("This field cannot be changed.")] for name in unknown}
+        )
+    cleaned = {
+        k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if v is not None
+    }
     errors = _agency_contact_errors(cleaned)
     if errors:
         raise ValidationFailed(fields=errors)
@@ -158,6 +166,7 @@ def agency_update(
         setattr(locked, name, value)
     changes = model_changes(locked, before, AGENCY_EDITABLE_FIELDS)
     if changes:
+        locked.search_text = _search_text(locked)
         locked.save()
         audit_record_create(
             actor=actor,
@@ -229,7 +238,6 @@ def staff_role_remove(*, actor: User | AnonymousUser | None, assignment: StaffAs
 # --- Administrative divisions --------------------------------------------------------------
 
 
-
 def _level(code: str) -> AdministrativeLevel:
     try:
         return AdministrativeLevel.objects.get(code=code)
@@ -259,9 +267,7 @@ def divisions_load_province(
             "search_name": fold(province.name),
         },
     )
-    existing = set(
-        AdministrativeUnit.objects.filter(parent=unit).values_list("code", flat=True)
-    )
+    existing = set(AdministrativeUnit.objects.filter(parent=unit).values_list("code", flat=True))
     new_units = []
     for ward in Ward.iter_by_province(province.code):
         code = str(int(ward.code))

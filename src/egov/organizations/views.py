@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from egov.core.errors import PermissionDenied, ValidationFailed
+from egov.core.http import HtmxHttpRequest
 from egov.core.views import apply_service_errors, staff_page
 from egov.organizations import permissions, selectors, services
 from egov.organizations.forms import AgencyForm
@@ -21,7 +22,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     agencies = selectors.agencies_visible(user=request.user, query=query)[:500]
     template = (

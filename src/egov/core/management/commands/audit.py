@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="Check every record of the chain; exit 1 at the first broken one.")
+        sub.add_parser(
+            "verify", help="Check every record of the chain; exit 1 at the first broken one."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         def progress(n: int) -> None:
@@ -21,7 +23,9 @@ class Command(BaseCommand):
 
         report = audit_chain_verify(progress=progress if sys.stderr.isatty() else None)
         if report.ok:
-            self.stdout.write(self.style.SUCCESS(f"Audit log intact: {report.checked} records checked."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Audit log intact: {report.checked} records checked.")
+            )
             return
         where = f" (record #{report.broken_seq}, id {report.broken_id})" if report.broken_id else ""
         self.stdout.write(

@@ -18,10 +18,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--province", default="Tây Ninh", help="Any of the 34 provinces, by name or code (default: Tây Ninh).")
-        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument(
+            "--province",
+            default="Tây Ninh",
+            help="Any of the 34 provinces, by name or code (default: Tây Ninh).",
+        )
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1)."
+        )
         parser.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
-        parser.add_argument("--no-serve", action="store_true", help="Load the data and exit without serving.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Load the data and exit without serving."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from egov.demo import demo_load
@@ -44,12 +52,14 @@ class Command(BaseCommand):
         else:
             self.stdout.write("  Already loaded.")
         host, port = options["host"], options["port"]
-        shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+        shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host  # noqa: S104
         if host not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS.append(host)
         url = f"http://{shown_host}:{port}/"
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"egov is at {url}  (admin: {url}admin/, API: {url}api/v1/docs)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"egov is at {url}  (admin: {url}admin/, API: {url}api/v1/docs)")
+        )
         self.stdout.write(f"Demo sign-ins (password for all: {result.sign_ins[0][2]}):")
         for who, sign_in, _password in result.sign_ins:
             self.stdout.write(f"  {sign_in:<32} {who}")
@@ -58,4 +68,6 @@ class Command(BaseCommand):
             return
         collect_static()
         self.stdout.write("Press Ctrl+C to stop.\n")
-        run_server(bind=f"{host}:{port}" if ":" not in host else f"[{host}]:{port}", workers=2, threads=4)
+        run_server(
+            bind=f"{host}:{port}" if ":" not in host else f"[{host}]:{port}", workers=2, threads=4
+        )

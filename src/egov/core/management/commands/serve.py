@@ -13,10 +13,21 @@ class Command(BaseCommand):
     help = "Run egov's production web server (gunicorn). Run one per app server behind a load balancer."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default="127.0.0.1:8000", help="Address and port (default 127.0.0.1:8000).")
-        parser.add_argument("--workers", type=int, default=settings.EGOV_SERVE_WORKERS, help="Worker processes (EGOV_SERVE_WORKERS, default 2).")
-        parser.add_argument("--threads", type=int, default=4, help="Threads per worker (default 4).")
-        parser.add_argument("--no-collectstatic", action="store_true", help="Skip gathering static files.")
+        parser.add_argument(
+            "--bind", default="127.0.0.1:8000", help="Address and port (default 127.0.0.1:8000)."
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=settings.EGOV_SERVE_WORKERS,
+            help="Worker processes (EGOV_SERVE_WORKERS, default 2).",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=4, help="Threads per worker (default 4)."
+        )
+        parser.add_argument(
+            "--no-collectstatic", action="store_true", help="Skip gathering static files."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1 or options["threads"] < 1:

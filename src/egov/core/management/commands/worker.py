@@ -18,7 +18,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         check_database()
-        worker_args = ["--queue-name", options["queue_name"], "--interval", str(options["interval"])]
+        worker_args = [
+            "--queue-name",
+            options["queue_name"],
+            "--interval",
+            str(options["interval"]),
+        ]
         if options["batch"]:
             worker_args.append("--batch")
         call_command("db_worker", *worker_args)

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Load a province and its communes from the vietnam-provinces package (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--province", required=True, help="Name or code of one of the 34 provinces.")
+        parser.add_argument(
+            "--province", required=True, help="Name or code of one of the 34 provinces."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -20,4 +22,6 @@ class Command(BaseCommand):
         except UnknownProvince as exc:
             raise CommandError(exc.message) from None
         unit = divisions_load_province(actor=None, province=province)
-        self.stdout.write(self.style.SUCCESS(f"{unit.name}: {unit.children.count()} communes loaded."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{unit.name}: {unit.children.count()} communes loaded.")
+        )
