@@ -158,3 +158,45 @@ def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
     assert "Audit log intact" in verify.stdout
     again = run_egov("demo", "--no-serve", env=data_dir)
     assert again.returncode == 0 and "Already loaded" in again.stdout
+
+
+def test_serve_refuses_pending_migrations(data_dir):
+    result = run_egov("serve", "--bind", "127.0.0.1:1", env=data_dir)
+    assert result.returncode != 0
+    assert "egov migrate" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="uses the embedded SQLite database")
+def test_serve_answers_health_after_migrate(data_dir):
+    assert run_egov("migrate", env=data_dir).returncode == 0
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(data_dir)
+    proc = subprocess.Popen(
+        [*EGOV, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None and b'"status": "ok"' in body
+        css = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+        # whitenoise serves the collected, hashed static files itself
+        path = re.search(r'href="(/static/egov/egov\.[0-9a-f]+\.css)"', css).group(1)
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="uses the embedded SQLite database")
+def test_worker_runs_a_batch(data_dir):
+    assert run_egov("migrate", env=data_dir).returncode == 0
+    result = run_egov("worker", "--batch", "--interval", "0.1", env=data_dir)
+    assert result.returncode == 0, result.stderr
