@@ -167,7 +167,9 @@ def test_serve_refuses_pending_migrations(data_dir):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="uses the embedded SQLite database")
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="uses the embedded SQLite database"
+)
 def test_serve_answers_health_after_migrate(data_dir):
     assert run_egov("migrate", env=data_dir).returncode == 0
     port = free_port()
@@ -175,13 +177,17 @@ def test_serve_answers_health_after_migrate(data_dir):
     env.update(data_dir)
     proc = subprocess.Popen(
         [*EGOV, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     try:
         body = None
         for _ in range(100):
             try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).read()
+                body = urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/v1/health", timeout=2
+                ).read()
                 break
             except OSError:
                 time.sleep(0.2)
@@ -195,7 +201,9 @@ def test_serve_answers_health_after_migrate(data_dir):
         proc.wait(timeout=30)
 
 
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="uses the embedded SQLite database")
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="uses the embedded SQLite database"
+)
 def test_worker_runs_a_batch(data_dir):
     assert run_egov("migrate", env=data_dir).returncode == 0
     result = run_egov("worker", "--batch", "--interval", "0.1", env=data_dir)

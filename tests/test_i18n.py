@@ -51,3 +51,13 @@ def test_pages_render_in_both_languages(client, db, name):
     client.cookies["django_language"] = "en"
     en = client.get(reverse(name)).content.decode()
     assert vi != en
+
+
+def test_pages_stay_vietnamese_whatever_the_browser_asks(client, db):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+
+
+def test_api_follows_accept_language(client, db):
+    body = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["error"]["message"] == "Please sign in first."

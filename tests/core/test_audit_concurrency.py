@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_parallel_audited_writes_keep_the_chain_intact():
     if connection.vendor != "postgresql":
-        pytest.skip("real concurrent connections need PostgreSQL (the SQLite test database is in memory)")
+        pytest.skip(
+            "real concurrent connections need PostgreSQL (the SQLite test database is in memory)"
+        )
     root = factories.agency("UBND", type_code="provincial_pc")
     agencies = [factories.agency(f"Sở {i}", parent=root) for i in range(8)]
     admin = factories.staff(root, StaffRole.PROVINCE_ADMIN)
@@ -31,7 +33,7 @@ def test_parallel_audited_writes_keep_the_chain_intact():
             barrier.wait()
             for n in range(10):
                 agency_update(actor=admin, agency=agency, phone=f"0276 {n:04d}")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -218,3 +218,13 @@ def test_agency_search_ignores_diacritics(client, world):
         "agencies"
     ]
     assert [a.name for a in by_code] == ["Sở B"]
+
+
+def test_audit_trail_is_readable(client, world):
+    client.force_login(world.leader_a)
+    client.post(
+        reverse("organizations:agency_edit", args=[world.a.pk]), {"name": "Sở A", "phone": "0276 1"}
+    )
+    html = client.get(reverse("organizations:agency_detail", args=[world.a.pk])).content.decode()
+    assert "Thay đổi thông tin cơ quan" in html or "Agency details changed" in html
+    assert "— → 0276 1" in html

@@ -11,6 +11,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 GENESIS_HASH = "0" * 64
 
+# Human labels of audit actions, filled by each app's AppConfig.ready(): {action: lazy label}.
+ACTION_LABELS: dict[str, Any] = {}
+
+
+def register_actions(labels: dict[str, Any]) -> None:
+    ACTION_LABELS.update(labels)
+
 
 def normalize_changes(changes: Any) -> Any:
     """Turn ``changes`` into plain JSON values, exactly as the database will give them back."""

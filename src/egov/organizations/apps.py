@@ -6,3 +6,16 @@ class OrganizationsConfig(AppConfig):
     name = "egov.organizations"
     label = "organizations"
     verbose_name = _("Organizations")
+
+    def ready(self) -> None:
+        from egov.core.audit import register_actions
+
+        register_actions(
+            {
+                "organizations.agency.create": _("Agency created"),
+                "organizations.agency.update": _("Agency details changed"),
+                "organizations.staff.assign": _("Staff role assigned"),
+                "organizations.staff.remove": _("Staff role removed"),
+                "organizations.divisions.load": _("Administrative divisions loaded"),
+            }
+        )
