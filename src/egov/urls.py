@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from egov.api import api
 from egov.core import views as core_views
+
+admin.site.site_header = _("egov administration")
+admin.site.site_title = _("egov administration")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
