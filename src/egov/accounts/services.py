@@ -146,10 +146,9 @@ def staff_user_create(
 ) -> User:
     """Create a staff account (roles are given with ``staff_role_assign``)."""
     if check_permission:
-        from egov.organizations.permissions import admin_scope
+        from egov.organizations.permissions import require_province_admin
 
-        if not admin_scope(actor).everything:
-            raise PermissionDenied(_("Only a provincial administrator may create staff accounts."))
+        require_province_admin(actor)
     errors: dict[str, list[str]] = {}
     cleaned = _clean_identity(email=email, phone=phone, citizen_id="", tax_code="", errors=errors)
     if not cleaned["email"]:

@@ -90,6 +90,16 @@ def admin_scope(user: User | AnonymousUser | None) -> Scope:
     return _scope(user, set(), {StaffRole.PROVINCE_ADMIN})
 
 
+def require_province_admin(user: User | AnonymousUser | None) -> None:
+    """Raise PermissionDenied unless ``user`` is a provincial administrator (or superuser)."""
+    from django.utils.translation import gettext as _
+
+    from egov.core.errors import PermissionDenied
+
+    if not admin_scope(user).everything:
+        raise PermissionDenied(_("Only a provincial administrator may do this."))
+
+
 def is_staff_member(user: User | AnonymousUser | None) -> bool:
     if user is None or not user.is_authenticated:
         return False

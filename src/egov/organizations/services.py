@@ -102,9 +102,7 @@ def agency_create(
     """Create an agency under ``parent``. Only a provincial administrator may, from a page or
     the API; loaders running as the system pass ``check_permission=False``."""
     if check_permission:
-        scope = permissions.admin_scope(actor)
-        if not scope.everything:
-            raise PermissionDenied()
+        permissions.require_province_admin(actor)
     code = validate_agency_code(code)
     values = {
         "name": name.strip(),
@@ -190,8 +188,8 @@ def staff_role_assign(
     check_permission: bool = True,
 ) -> StaffAssignment:
     """Give ``user`` a role in ``agency``. Only a provincial administrator may."""
-    if check_permission and not permissions.admin_scope(actor).everything:
-        raise PermissionDenied(_("Only a provincial administrator may assign staff roles."))
+    if check_permission:
+        permissions.require_province_admin(actor)
     if role not in StaffRole.values:
         raise ValidationFailed(fields={"role": [_("Unknown role.")]})
     if not user.is_active:
@@ -222,8 +220,7 @@ def staff_role_assign(
 
 @transaction.atomic
 def staff_role_remove(*, actor: User | AnonymousUser | None, assignment: StaffAssignment) -> None:
-    if not permissions.admin_scope(actor).everything:
-        raise PermissionDenied(_("Only a provincial administrator may remove staff roles."))
+    permissions.require_province_admin(actor)
     audit_record_create(
         actor=actor,
         action="organizations.staff.remove",
