@@ -9,6 +9,8 @@ from ninja.security import SessionAuth
 from egov.accounts.api import router as accounts_router
 from egov.core.api import TokenAuth, install_error_handlers
 from egov.organizations.api import router as organizations_router
+from egov.procedures.api import router as procedures_router
+from egov.worktime.api import router as worktime_router
 
 api = NinjaAPI(
     title="egov API",
@@ -42,3 +44,5 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
+api.add_router("/", procedures_router)
+api.add_router("/", worktime_router)

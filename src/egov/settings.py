@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.organizations",
     "egov.accounts",
+    "egov.worktime",
+    "egov.procedures",
 ]
 
 MIDDLEWARE = [

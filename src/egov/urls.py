@@ -14,6 +14,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("egov.accounts.urls")),
     path("staff/", include("egov.organizations.urls")),
+    path("procedures/", include("egov.procedures.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
