@@ -34,9 +34,9 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
 
 ACTIONS = ["Đăng ký", "Cấp", "Cấp lại", "Điều chỉnh", "Gia hạn", "Xác nhận", "Thu hồi", "Chứng thực", "Công nhận", "Thẩm định"]  # fmt: skip
 OBJECTS = [
@@ -103,7 +103,7 @@ def load(n: int, seed: int) -> None:
                     channel_online=True,
                     name_folded=folded(name),
                     body_folded=folded(body),
-                )  # fmt: skip
+                )
             )
         Procedure.objects.bulk_create(rows, batch_size=500)
     if connection.vendor == "postgresql":

@@ -34,7 +34,7 @@ import django
 
 django.setup()
 
-from egov.worktime.engine import WorkingCalendar  # noqa: E402
+from egov.worktime.engine import WorkingCalendar
 
 TARGET_US = 20.0
 
@@ -89,7 +89,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=20260101)
     options = parser.parse_args()
-    rng = random.Random(options.seed)  # noqa: S311 (reproducible data, not secrets)
+    rng = random.Random(options.seed)
     n = options.calls
 
     t0 = perf_counter()

@@ -116,6 +116,7 @@ def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
         text = "".join(output)
         assert f"http://localhost:{port}/" in text
         assert "admin@egov.example" in text and "egov-demo-2026" in text
+        assert "43 procedures" in text
         for _ in range(50):
             try:
                 home = urllib.request.urlopen(base + "/", timeout=5).read().decode()
@@ -150,6 +151,14 @@ def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
         assert "Sở Tư pháp Tây Ninh" in agencies and "000.00.00.H80" in agencies
         static = urllib.request.urlopen(base + "/static/django_htmx/htmx-2.min.js", timeout=5)
         assert static.status == 200
+        # The demo catalog: searchable without diacritics, with its forms downloadable.
+        found = urllib.request.urlopen(base + "/procedures/?q=dang+ky+khai+sinh", timeout=5).read().decode()
+        assert "Đăng ký khai sinh" in found
+        detail_path = re.search(r'href="(/procedures/[0-9.]+/)"', found).group(1)
+        detail = urllib.request.urlopen(base + detail_path, timeout=5).read().decode()
+        form_path = re.search(r'href="(/procedures/[0-9.]+/forms/\d+/)"', detail).group(1)
+        form = urllib.request.urlopen(base + form_path, timeout=5)
+        assert form.status == 200 and form.read(4) == b"PK\x03\x04"
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -10,6 +10,7 @@ a real installation loads its province's official codes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 from vietnam_provinces import Province
@@ -45,12 +46,16 @@ DEPARTMENTS: list[tuple[str, str, list[str]]] = [
 ]
 
 
+DEMO_CATALOG = Path(__file__).resolve().parent / "procedures" / "data" / "demo_catalog.json"
+
+
 @dataclass
 class DemoResult:
     province: str
     created: bool
     agencies: int = 0
     communes: int = 0
+    procedures: int = 0
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)  # (who, sign-in, password)
 
 
@@ -246,9 +251,27 @@ def demo_load(province: Province) -> DemoResult:
             tax_code="0100112437",
         ),
     ]
+    result.procedures = demo_catalog_load(letter)
     for data in citizens:
         exists = User.objects.filter(email=data.get("email")) if data.get("email") else None
         if exists is not None and exists.exists():
             continue
         user_register(password=DEMO_PASSWORD, **data)  # type: ignore[arg-type]
     return result
+
+
+def demo_catalog_load(province_letter: str) -> int:
+    """Import the demo catalog: 40-odd procedures at province and commune level, with forms.
+
+    The file names province-level agencies by their demo identifier codes with the
+    placeholder ``{province}`` for the last group (e.g. ``000.00.03.{province}``).
+    """
+    from egov.procedures.exchange import add_forms, read_json
+    from egov.procedures.services import catalog_import
+
+    text = DEMO_CATALOG.read_text(encoding="utf-8").replace("{province}", province_letter)
+    source = read_json(text.encode("utf-8"))
+    forms_dir = DEMO_CATALOG.parent / "forms"
+    add_forms(source, ((p.name, p.read_bytes()) for p in sorted(forms_dir.iterdir()) if p.is_file()))
+    report = catalog_import(actor=None, source=source, check_permission=False)
+    return report.imported

@@ -72,7 +72,7 @@ def test_settings_page(client, db):
         "morning_start": "07:30",
         "morning_end": "11:30",
         "afternoon_start": "13:00",
-        "afternoon_end": "17:00",
+        "afternoon_end": "17:30",
         "cutoff_time": "15:00",
     }
     response = client.post(url, values)

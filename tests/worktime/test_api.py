@@ -30,7 +30,7 @@ def test_due_after_cutoff_and_in_utc(client, db):
     ).json()
     assert body["start"] == "2026-03-02T16:30:00+07:00"
     assert body["effective_start"] == "2026-03-03T07:30:00+07:00"
-    assert body["due"] == "2026-03-03T17:00:00+07:00"
+    assert body["due"] == "2026-03-03T17:30:00+07:00"
 
 
 def test_naive_times_are_local(client, db):
@@ -38,9 +38,9 @@ def test_naive_times_are_local(client, db):
         "/api/v1/worktime/due",
         {"start": "2026-02-13T15:00", "amount": "4", "unit": "working_hours"},
     ).json()
-    # Friday before Tết 2026, 15:00 local: 2 h that day, 2 h on Monday 23 February.
+    # Friday before Tết 2026, 15:00 local: 2 h 30 that day, 1 h 30 on Monday 23 February.
     assert body["start"] == "2026-02-13T15:00:00+07:00"
-    assert body["due"] == "2026-02-23T09:30:00+07:00"
+    assert body["due"] == "2026-02-23T09:00:00+07:00"
 
 
 def test_elapsed(client, db):
@@ -48,7 +48,7 @@ def test_elapsed(client, db):
         "/api/v1/worktime/elapsed", {"start": "2026-03-02T09:00", "end": "2026-03-05T09:00"}
     )
     assert response.status_code == 200
-    assert response.json() == {"working_seconds": 81000.0, "working_days": 3.0}
+    assert response.json() == {"working_seconds": 86400.0, "working_days": 3.0}
 
 
 def test_days_list_holidays_and_exceptions(client, world):

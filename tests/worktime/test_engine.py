@@ -68,14 +68,14 @@ def test_package_observed_and_swapped_days():
     [
         # The rule's own example: 3 working days from Monday 09:00 is Thursday 09:00.
         ("2026-03-02 09:00", 3, "working_days", "2026-03-05 09:00"),
-        # Received before opening: counts from 07:30, due on Thursday 07:30 = Wednesday 17:00.
-        ("2026-03-02 07:00", 3, "working_days", "2026-03-04 17:00"),
-        ("2026-03-03 07:30", 3, "working_days", "2026-03-05 17:00"),
+        # Received before opening: counts from 07:30, due on Thursday 07:30 = Wednesday 17:30.
+        ("2026-03-02 07:00", 3, "working_days", "2026-03-04 17:30"),
+        ("2026-03-03 07:30", 3, "working_days", "2026-03-05 17:30"),
         # Tết 2026: Friday 13 Feb, then 14-22 Feb off.
         ("2026-02-13 10:00", 1, "working_days", "2026-02-23 10:00"),
         ("2026-02-12 14:00", 2, "working_days", "2026-02-23 14:00"),
         # Received during Tết: counts from Monday 23 Feb 07:30.
-        ("2026-02-18 10:00", 1, "working_days", "2026-02-23 17:00"),
+        ("2026-02-18 10:00", 1, "working_days", "2026-02-23 17:30"),
         # Tết 2027: Wednesday 3 Feb, then 4-10 Feb off.
         ("2027-02-03 14:00", 1, "working_days", "2027-02-11 14:00"),
         ("2027-02-03 14:00", 2, "working_days", "2027-02-12 14:00"),
@@ -92,22 +92,23 @@ def test_package_observed_and_swapped_days():
         ("2027-09-01 10:00", 1, "working_days", "2027-09-06 10:00"),
         # Cut-off 16:00: at 16:00 it still counts that day; at 16:30 from the next day.
         ("2026-03-02 16:00", 1, "working_days", "2026-03-03 16:00"),
-        ("2026-03-02 16:30", 1, "working_days", "2026-03-03 17:00"),
-        ("2026-03-06 16:30", 1, "working_days", "2026-03-09 17:00"),
-        # Lunch break: received at noon, counts from 13:30.
-        ("2026-03-02 12:00", 4, "working_hours", "2026-03-03 08:00"),
+        ("2026-03-02 16:30", 1, "working_days", "2026-03-03 17:30"),
+        ("2026-03-06 16:30", 1, "working_days", "2026-03-09 17:30"),
+        # Lunch break: received at noon, counts from 13:30 (4 h fill the afternoon exactly).
+        ("2026-03-02 12:00", 4, "working_hours", "2026-03-02 17:30"),
+        ("2026-03-02 12:00", Decimal("4.5"), "working_hours", "2026-03-03 08:00"),
         ("2026-03-02 10:30", 2, "working_hours", "2026-03-02 14:30"),
         # Ending at 13:30 in working time prints the morning's close.
         ("2026-03-02 09:30", 2, "working_hours", "2026-03-02 11:30"),
         ("2026-03-02 07:30", 4, "working_hours", "2026-03-02 11:30"),
-        # Working hours: one working day is 7 h 30 with the default windows.
-        ("2026-03-02 09:00", 8, "working_hours", "2026-03-03 09:30"),
-        ("2026-03-02 09:00", Decimal("7.5"), "working_hours", "2026-03-03 09:00"),
+        # Working hours: one working day is 8 h with the default windows.
+        ("2026-03-02 09:00", 8, "working_hours", "2026-03-03 09:00"),
+        ("2026-03-02 09:00", Decimal("7.5"), "working_hours", "2026-03-03 08:30"),
         # Fractions of a day.
-        ("2026-03-02 07:30", Decimal("0.5"), "working_days", "2026-03-02 11:15"),
-        ("2026-03-02 09:00", 1.5, "working_days", "2026-03-03 14:45"),
+        ("2026-03-02 07:30", Decimal("0.5"), "working_days", "2026-03-02 11:30"),
+        ("2026-03-02 09:00", 1.5, "working_days", "2026-03-03 15:00"),
         # A weekend start counts from Monday's opening.
-        ("2026-03-07 10:00", 1, "working_days", "2026-03-09 17:00"),
+        ("2026-03-07 10:00", 1, "working_days", "2026-03-09 17:30"),
     ],
 )
 def test_due(start, amount, unit, expected):
@@ -116,12 +117,14 @@ def test_due(start, amount, unit, expected):
 
 def test_due_friday_opening_prints_thursday_close():
     # Received Monday 07:30 + 4 working days lands on Friday 07:30.
-    assert CALENDAR.due(at("2026-03-02 07:30"), 4) == at("2026-03-05 17:00")
+    assert CALENDAR.due(at("2026-03-02 07:30"), 4) == at("2026-03-05 17:30")
 
 
 def test_without_cutoff_only_office_hours_count():
     assert NO_CUTOFF.due(at("2026-03-02 16:30"), 1) == at("2026-03-03 16:30")
-    assert NO_CUTOFF.due(at("2026-03-02 17:30"), 1) == at("2026-03-03 17:00")
+    # The close itself (17:30) and later count from the next working day.
+    assert NO_CUTOFF.due(at("2026-03-02 17:30"), 1) == at("2026-03-03 17:30")
+    assert NO_CUTOFF.due(at("2026-03-02 18:00"), 1) == at("2026-03-03 17:30")
     # A hand-over between steps is not a receipt: cutoff=False.
     assert CALENDAR.due(at("2026-03-02 16:30"), 1, cutoff=False) == at("2026-03-03 16:30")
 
@@ -173,13 +176,13 @@ def test_special_days_list_names_and_sources():
 def test_pause_spanning_a_weekend():
     start = at("2026-03-04 09:00")  # Wednesday
     assert CALENDAR.due(start, 3) == at("2026-03-09 09:00")
-    # Supplementing from Friday 15:00 to Tuesday 09:00: 2 h + 7 h 30 + 1 h 30 = 11 h paused.
+    # Supplementing from Friday 15:00 to Tuesday 09:00: 2 h 30 + 8 h + 1 h 30 = 12 h paused.
     pause = [(at("2026-03-06 15:00"), at("2026-03-10 09:00"))]
     due = CALENDAR.due(start, 3, paused=pause)
-    assert due == at("2026-03-10 14:30")
-    assert CALENDAR.elapsed(start, due, pause) == timedelta(hours=22, minutes=30)
+    assert due == at("2026-03-10 15:00")
+    assert CALENDAR.elapsed(start, due, pause) == timedelta(hours=24)
     assert CALENDAR.elapsed_working_days(start, due, pause) == 3
-    assert CALENDAR.elapsed(*pause[0]) == timedelta(hours=11)
+    assert CALENDAR.elapsed(*pause[0]) == timedelta(hours=12)
 
 
 def test_pauses_outside_the_span_change_nothing():
@@ -196,23 +199,26 @@ def test_pauses_outside_the_span_change_nothing():
 
 
 def test_elapsed():
-    assert CALENDAR.elapsed(at("2026-03-02 09:00"), at("2026-03-05 09:00")) == timedelta(
-        hours=22, minutes=30
-    )
+    assert CALENDAR.elapsed(at("2026-03-02 09:00"), at("2026-03-05 09:00")) == timedelta(hours=24)
     days = CALENDAR.elapsed_working_days(at("2026-03-02 09:00"), at("2026-03-05 10:00"))
-    assert abs(days - (3 + Decimal(1) / Decimal("7.5"))) < Decimal("1e-20")
+    assert days == 3 + Decimal(1) / Decimal(8) == Decimal("3.125")
     # Received after the cut-off: nothing has elapsed by the end of that day.
-    assert CALENDAR.elapsed(at("2026-03-02 16:30"), at("2026-03-02 17:00")) == timedelta(0)
+    assert CALENDAR.elapsed(at("2026-03-02 16:30"), at("2026-03-02 17:30")) == timedelta(0)
     # Over Tết 2026 nothing accrues.
-    assert CALENDAR.elapsed(at("2026-02-13 17:00"), at("2026-02-23 07:30")) == timedelta(0)
+    assert CALENDAR.elapsed(at("2026-02-13 17:30"), at("2026-02-23 07:30")) == timedelta(0)
     assert CALENDAR.elapsed(at("2026-03-02 09:00"), at("2026-03-02 09:00")) == timedelta(0)
 
 
 def test_windows_and_day_length_follow_the_settings():
-    eight_hours = WorkingCalendar(windows=[(time(7, 30), time(11, 30)), (time(13, 0), time(17, 0))])
-    assert eight_hours.day_length == timedelta(hours=8)
-    assert eight_hours.due(at("2026-03-02 09:00"), 8, "working_hours") == at("2026-03-03 09:00")
-    assert CALENDAR.day_length == timedelta(hours=7, minutes=30)
+    # Closing at 17:00 instead of 17:30: a 7 h 30 working day.
+    short = WorkingCalendar(windows=[(time(7, 30), time(11, 30)), (time(13, 30), time(17, 0))])
+    assert short.day_length == timedelta(hours=7, minutes=30)
+    assert short.due(at("2026-03-02 09:00"), Decimal("7.5"), "working_hours") == at(
+        "2026-03-03 09:00"
+    )
+    assert short.due(at("2026-03-02 09:00"), 8, "working_hours") == at("2026-03-03 09:30")
+    assert short.due(at("2026-03-02 07:30"), 4) == at("2026-03-05 17:00")
+    assert CALENDAR.day_length == timedelta(hours=8)
 
 
 def test_fixed_holiday_source():

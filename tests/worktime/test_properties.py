@@ -19,9 +19,9 @@ DEFAULT = WorkingCalendar()
 CALENDARS = [
     DEFAULT,
     WorkingCalendar(cutoff=None),
-    # 8-hour days, a 15:00 cut-off, and administrator exceptions.
+    # 7 h 30 days on other windows, a 15:00 cut-off, and administrator exceptions.
     WorkingCalendar(
-        windows=[(time(7, 30), time(11, 30)), (time(13, 0), time(17, 0))],
+        windows=[(time(7, 30), time(11, 30)), (time(13, 0), time(16, 30))],
         cutoff=time(15, 0),
         extra_days_off={date(2026, 2, 23): "extra Tết day", date(2027, 2, 11): "extra"},
         extra_working_days={date(2026, 3, 7): "make-up", date(2027, 2, 20): "make-up"},

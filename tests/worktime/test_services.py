@@ -114,7 +114,7 @@ def test_a_public_holiday_may_be_made_working(world):
 
 def test_settings_default_until_saved_and_selector_does_not_write(db):
     row = selectors.calendar_settings_get()
-    assert row.windows == ((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0)))
+    assert row.windows == ((time(7, 30), time(11, 30)), (time(13, 30), time(17, 30)))
     assert row.cutoff_time == time(16, 0)
     assert not CalendarSettings.objects.exists()
 
@@ -133,8 +133,9 @@ def test_settings_update(world):
         "cutoff_time": ["16:00:00", "15:00:00"],
     }
     calendar = selectors.calendar_get()
-    assert calendar.day_length.total_seconds() == 8 * 3600
-    assert calendar.due(at("2026-03-02 15:30"), 1) == at("2026-03-03 17:00")
+    # 07:30-11:30 and 13:00-17:30: 4 h + 4 h 30.
+    assert calendar.day_length.total_seconds() == 8.5 * 3600
+    assert calendar.due(at("2026-03-02 15:30"), 1) == at("2026-03-03 17:30")
     # No cut-off: only the end of office hours.
     calendar_settings_update(actor=world.admin, cutoff_time=None)
     assert selectors.calendar_get().due(at("2026-03-02 15:30"), 1) == at("2026-03-03 15:30")

@@ -369,7 +369,7 @@ def read_csv_tables(files: dict[str, bytes]) -> CatalogSource:
 # --- Files on disk ---------------------------------------------------------------------------
 
 
-def _add_forms(source: CatalogSource, files: Iterable[tuple[str, bytes]]) -> None:
+def add_forms(source: CatalogSource, files: Iterable[tuple[str, bytes]]) -> None:
     for name, content in files:
         problem = form_file_problem(name, content)
         if problem:
@@ -400,7 +400,7 @@ def read_path(path: Path, forms_dir: Path | None = None) -> CatalogSource:
                 source = read_csv_tables(
                     {k: v for k, v in data_files.items() if k.endswith(".csv")}
                 )
-            _add_forms(
+            add_forms(
                 source, ((Path(n).name, archive.read(n)) for n in names if n.startswith("forms/"))
             )
     elif path.suffix.lower() == ".json":
@@ -418,7 +418,7 @@ def read_path(path: Path, forms_dir: Path | None = None) -> CatalogSource:
         )
         return source
     if forms_dir is not None and forms_dir.is_dir():
-        _add_forms(
+        add_forms(
             source, ((p.name, p.read_bytes()) for p in sorted(forms_dir.iterdir()) if p.is_file())
         )
     return source

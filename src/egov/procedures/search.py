@@ -68,7 +68,7 @@ def search_ids(query: str, filters: Filters, *, limit: int, offset: int) -> tupl
             return [row[0] for row in cursor.fetchall()], total
     phrase = "%" + " ".join(terms) + "%"
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(terms[:-1] + [terms[-1] + ":*"])
+        tsquery = " & ".join([*terms[:-1], terms[-1] + ":*"])
         # search_vector is a stored generated column of POSTGRES_VECTOR (migration 0003).
         match = "p.search_vector @@ to_tsquery('simple'::regconfig, %s)"
         where = " AND ".join([match, *clauses])

@@ -56,7 +56,7 @@ def due(
 ) -> dict[str, object]:
     """The deadline of something received at ``start``, ``amount`` working days (or hours)
     later. Received after the cut-off hour, it counts from the next working day; a deadline
-    on a window opening is given as the previous window's close (Thursday 17:00, not Friday
+    on a window opening is given as the previous window's close (Thursday 17:30, not Friday
     07:30)."""
     calendar = selectors.calendar_get()
     start = _aware(start)

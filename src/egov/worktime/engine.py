@@ -12,10 +12,10 @@ The rules it encodes (every instant is converted to the calendar's local time, A
   (country VN). Working: the weekend days that package lists as make-up working days. Then
   the administrator's exceptions win over everything: an extra day off, or a make-up working
   day (ngày làm bù), e.g. a Saturday.
-- **Working time** accrues only inside the day's windows (07:30-11:30 and 13:30-17:00 by
-  default). One working day is the total length of the windows (7 h 30 min with the defaults;
-  8 h with an afternoon from 13:00); one working hour is 3,600 s of window time. Amounts may
-  be fractional (0.5 working day).
+- **Working time** accrues only inside the day's windows (07:30-11:30 and 13:30-17:30 by
+  default). One working day is the total length of the windows (8 h with the defaults;
+  7 h 30 min with an afternoon closing at 17:00); one working hour is 3,600 s of window
+  time. Amounts may be fractional (0.5 working day).
 - **Start (receipt).** A start inside a window counts from that instant. A start outside
   working time (night, weekend, holiday, lunch break) counts from the next window opening. A
   start on a working day strictly after the cut-off hour (16:00 by default, so 16:00:00 still
@@ -24,9 +24,9 @@ The rules it encodes (every instant is converted to the calendar's local time, A
   ``cutoff=False`` for a hand-over between internal steps, which is not a receipt.
 - **Due.** The instant at which ``amount`` of working time has accrued since the effective
   start. When it falls exactly on a window opening, the previous window's close is returned
-  instead: "due Friday 07:30" becomes Thursday 17:00 and "13:30" becomes 11:30 the same day,
+  instead: "due Friday 07:30" becomes Thursday 17:30 and "13:30" becomes 11:30 the same day,
   which is what an appointment slip should print. So "3 working days" received Monday 09:00
-  is due Thursday 09:00, and received Monday 07:00 it is due Wednesday 17:00. Due instants
+  is due Thursday 09:00, and received Monday 07:00 it is due Wednesday 17:30. Due instants
   are returned in local time.
 - **Pauses.** While the citizen supplements the dossier the clock stops (Decision 766/QĐ-TTg
   excludes that time): working time inside a paused interval, after the effective start, is
@@ -67,11 +67,11 @@ HOUR_US = 3600 * US
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_WINDOWS: tuple[tuple[time, time], ...] = (
     (time(7, 30), time(11, 30)),
-    (time(13, 30), time(17, 0)),
+    (time(13, 30), time(17, 30)),
 )
 # Receipts after 16:00 count from the next working day. Provinces set their own hour (the
-# domain notes cite 15:00 or the end of office hours); 16:00 leaves the last hour for work
-# received earlier in the day. An administrator changes it in the calendar settings.
+# domain notes cite 15:00 or the end of office hours); 16:00 leaves the last hour and a half for
+# work received earlier in the day. An administrator changes it in the calendar settings.
 DEFAULT_CUTOFF: time | None = time(16, 0)
 # Above these an amount is a typing mistake, not a legal deadline.
 MAX_WORKING_DAYS = 365

@@ -26,7 +26,7 @@ class CalendarSettings(models.Model):
     morning_start = models.TimeField(_("morning opens"), default=time(7, 30))
     morning_end = models.TimeField(_("morning closes"), default=time(11, 30))
     afternoon_start = models.TimeField(_("afternoon opens"), default=time(13, 30))
-    afternoon_end = models.TimeField(_("afternoon closes"), default=time(17, 0))
+    afternoon_end = models.TimeField(_("afternoon closes"), default=time(17, 30))
     cutoff_time = models.TimeField(
         _("cut-off time"),
         null=True,

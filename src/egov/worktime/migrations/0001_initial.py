@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('morning_start', models.TimeField(default=datetime.time(7, 30), verbose_name='morning opens')),
                 ('morning_end', models.TimeField(default=datetime.time(11, 30), verbose_name='morning closes')),
                 ('afternoon_start', models.TimeField(default=datetime.time(13, 30), verbose_name='afternoon opens')),
-                ('afternoon_end', models.TimeField(default=datetime.time(17, 0), verbose_name='afternoon closes')),
+                ('afternoon_end', models.TimeField(default=datetime.time(17, 30), verbose_name='afternoon closes')),
                 ('cutoff_time', models.TimeField(blank=True, default=datetime.time(16, 0), help_text='Dossiers received after this time count from the next working day. Leave empty to count everything received during office hours from that day.', null=True, verbose_name='cut-off time')),
                 ('version', models.PositiveIntegerField(default=0, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),

@@ -47,7 +47,8 @@ class Command(BaseCommand):
         result = demo_load(province)
         if result.created:
             self.stdout.write(
-                f"  {result.agencies} agencies, {result.communes} commune People's Committees."
+                f"  {result.agencies} agencies, {result.communes} commune People's Committees, "
+                f"{result.procedures} procedures."
             )
         else:
             self.stdout.write("  Already loaded.")
