@@ -18,7 +18,7 @@ def agency(name: str, *, type_code: str = "department", parent: Agency | None = 
     n = next(_counter)
     return agency_create(
         actor=None,
-        code=f"{n:03d}.00.00.H99",
+        code=f"{n % 1000:03d}.{n // 1000 % 100:02d}.00.H99",  # stays a valid code past 999
         name=name,
         type=AgencyType.objects.get(code=type_code),
         parent=parent,

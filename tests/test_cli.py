@@ -152,7 +152,11 @@ def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
         static = urllib.request.urlopen(base + "/static/django_htmx/htmx-2.min.js", timeout=5)
         assert static.status == 200
         # The demo catalog: searchable without diacritics, with its forms downloadable.
-        found = urllib.request.urlopen(base + "/procedures/?q=dang+ky+khai+sinh", timeout=5).read().decode()
+        found = (
+            urllib.request.urlopen(base + "/procedures/?q=dang+ky+khai+sinh", timeout=5)
+            .read()
+            .decode()
+        )
         assert "Đăng ký khai sinh" in found
         detail_path = re.search(r'href="(/procedures/[0-9.]+/)"', found).group(1)
         detail = urllib.request.urlopen(base + detail_path, timeout=5).read().decode()

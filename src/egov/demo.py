@@ -272,6 +272,8 @@ def demo_catalog_load(province_letter: str) -> int:
     text = DEMO_CATALOG.read_text(encoding="utf-8").replace("{province}", province_letter)
     source = read_json(text.encode("utf-8"))
     forms_dir = DEMO_CATALOG.parent / "forms"
-    add_forms(source, ((p.name, p.read_bytes()) for p in sorted(forms_dir.iterdir()) if p.is_file()))
+    add_forms(
+        source, ((p.name, p.read_bytes()) for p in sorted(forms_dir.iterdir()) if p.is_file())
+    )
     report = catalog_import(actor=None, source=source, check_permission=False)
     return report.imported

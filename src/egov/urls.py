@@ -13,6 +13,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("egov.accounts.urls")),
+    path("staff/procedures/", include("egov.procedures.urls_staff")),
     path("staff/", include("egov.organizations.urls")),
     path("procedures/", include("egov.procedures.urls")),
     path("admin/", admin.site.urls),

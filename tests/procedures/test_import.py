@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from egov.core.errors import PermissionDenied
@@ -17,9 +18,11 @@ from tests.procedures.conftest import DOCX, document, procedure, write_catalog
 
 
 def run_import(path, *args):
+    """The command's output in English (the default, Vietnamese, is checked in test_i18n)."""
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("catalog", "import", str(path), *args, stdout=out, stderr=err)
+        with translation.override("en"):
+            call_command("catalog", "import", str(path), *args, stdout=out, stderr=err)
     except CommandError as exc:
         return False, out.getvalue(), err.getvalue() + str(exc)
     return True, out.getvalue(), err.getvalue()

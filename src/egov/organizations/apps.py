@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganizationsConfig(AppConfig):
     name = "egov.organizations"
     label = "organizations"
-    verbose_name = _("Organizations")
+    verbose_name = pgettext_lazy("app", "Organizations")
 
     def ready(self) -> None:
         from egov.core.audit import register_actions

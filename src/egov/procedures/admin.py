@@ -81,12 +81,13 @@ class ProcedureAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_folded"]
     list_select_related = ["sector", "level"]
     inlines = [FeeInline, ComponentInline, StepInline]
+    EDITABLE = "is_published"
     fields = ["is_published", "code", "name", "name_en", "sector", "level", "implementing_agency_type",
               "implementing_agency", "receiving_agency", "processing_time", "time_unit", "online_type",
               "conditions", "legal_basis", "result", "description", "version"]  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f for f in self.fields if f != "is_published"]
+        return [str(f) for f in self.fields or () if f != self.EDITABLE]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

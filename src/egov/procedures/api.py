@@ -89,8 +89,14 @@ class ProcedureIn(Schema):
     steps: list[StepSchema]
 
 
+class StepOut(StepSchema):
+    duration: float  # type: ignore[assignment]  # a JSON number on the way out
+
+
 class ProcedureOut(ProcedureIn):
     code: str
+    processing_time: float  # type: ignore[assignment]
+    steps: list[StepOut]  # type: ignore[assignment]
     version: int
     url: str
 

@@ -191,7 +191,7 @@ def validate_procedure(data: ProcedureData, refs: References) -> list[CatalogIss
             loc,
             "processing_time",
             _("%(value)s %(unit)s is not a plausible processing time.")
-            % {"value": data.processing_time, "unit": data.time_unit},
+            % {"value": _number(data.processing_time), "unit": _unit_label(data.time_unit)},
         )
         time_ok = False
 
@@ -242,11 +242,15 @@ def validate_procedure(data: ProcedureData, refs: References) -> list[CatalogIss
                 _("The steps add up to %(total)s %(unit)s but the processing time is %(time)s.")
                 % {
                     "total": _number(total),
-                    "unit": data.time_unit,
+                    "unit": _unit_label(data.time_unit),
                     "time": _number(data.processing_time),
                 },
             )
     return issues
+
+
+def _unit_label(unit: str) -> str:
+    return {"working_days": _("working days"), "working_hours": _("working hours")}.get(unit, unit)
 
 
 def _number(value: Decimal) -> str:

@@ -32,8 +32,9 @@ class Filters:
     agency_type_id: int | None = None
 
 
-def _filter_sql(filters: Filters) -> tuple[list[str], list[object]]:
-    clauses, params = ["p.is_published"], []
+def _filter_sql(filters: Filters) -> tuple[list[str], list[int | str]]:
+    clauses: list[str] = ["p.is_published"]
+    params: list[int | str] = []
     if filters.sector_id is not None:
         clauses.append("p.sector_id = %s")
         params.append(filters.sector_id)
@@ -79,8 +80,8 @@ def search_ids(query: str, filters: Filters, *, limit: int, offset: int) -> tupl
             "ts_rank(p.search_vector, to_tsquery('simple'::regconfig, %s)) DESC, p.name_folded "
             "LIMIT %s OFFSET %s"
         )
-        count_params = [tsquery, *params]
-        page_params = [tsquery, *params, phrase, tsquery, limit, offset]
+        count_params: list[int | str] = [tsquery, *params]
+        page_params: list[int | str] = [tsquery, *params, phrase, tsquery, limit, offset]
     else:
         fts = " ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*'
         where = " AND ".join(["procedures_search MATCH %s", *clauses])

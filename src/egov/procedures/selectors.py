@@ -143,3 +143,27 @@ def catalog_for_export() -> tuple[QuerySet[Sector], QuerySet[Procedure]]:
         .order_by("code")
     )
     return Sector.objects.order_by("order", "code"), procedures
+
+
+def procedures_editable_by(*, user: object) -> QuerySet[Procedure]:
+    """The procedures ``user`` may edit: all for administrators, those of their agencies for
+    leaders, none for anyone else."""
+    from egov.organizations import permissions as org_permissions
+
+    qs = Procedure.objects.select_related("sector", "level", "implementing_agency").order_by("code")
+    if org_permissions.admin_scope(user).everything:  # type: ignore[arg-type]
+        return qs
+    scope = org_permissions.change_scope(user)  # type: ignore[arg-type]
+    if not scope.paths:
+        return qs.none()
+    return qs.filter(scope.q("implementing_agency__"))
+
+
+def procedure_for_edit(*, user: object, code: str) -> Procedure:
+    """A procedure (published or not) that ``user`` may edit; NotFound otherwise."""
+    procedure = procedures_editable_by(user=user).filter(code=code).first()
+    if procedure is None:
+        raise NotFound(
+            _("There is no procedure with the code %(code)s that you may edit.") % {"code": code}
+        )
+    return procedure

@@ -15,9 +15,12 @@ from egov.core.services import audit_record_create
 from egov.organizations.models import AdministrativeLevel, Agency, AgencyType
 from egov.procedures.catalog import (
     CatalogIssue,
+    ComponentData,
+    FeeData,
     ProcedureData,
     References,
     SectorData,
+    StepData,
     validate_procedure,
 )
 from egov.procedures.exchange import CatalogSource
@@ -261,16 +264,13 @@ def catalog_import(
                 )
             )
         seen_codes.add(procedure.code)
-        read_problems = any(
-            loc in bad_rows
-            for loc in [
-                (procedure.loc.sheet, procedure.loc.row),
-                *(
-                    (c.loc.sheet, c.loc.row)
-                    for c in [*procedure.fees, *procedure.components, *procedure.steps]
-                ),
-            ]
-        )
+        children: list[FeeData | ComponentData | StepData] = [
+            *procedure.fees,
+            *procedure.components,
+            *procedure.steps,
+        ]
+        locations = [procedure.loc, *(child.loc for child in children)]
+        read_problems = any((loc.sheet, loc.row) in bad_rows for loc in locations)
         report.issues.extend(issues)
         if issues or read_problems:
             report.skipped += 1

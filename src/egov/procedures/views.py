@@ -66,7 +66,9 @@ def procedure_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(request, "procedures/procedure_detail.html", {"procedure": procedure})
 
 
-def form_download(request: HtmxHttpRequest, code: str, component_id: int) -> HttpResponse:
+def form_download(
+    request: HtmxHttpRequest, code: str, component_id: int
+) -> HttpResponse | FileResponse:
     try:
         component = selectors.component_form_get(code=code, component_id=component_id)
     except NotFound as exc:

@@ -94,8 +94,8 @@ class Command(BaseCommand):
             self.stderr.write(f"{issue.sheet}\t{issue.row}\t{issue.field}\t{issue.reason}")
 
     def export(self, path: Path) -> None:
-        sectors, procedures = catalog_for_export()
-        procedures = list(procedures)
+        sectors, queryset = catalog_for_export()
+        procedures = list(queryset)
         document = catalog_document(sectors, procedures)
         # A form's file name identifies it across the catalog, as on import: write each once.
         forms_by_name = {
