@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from egov.core.api import ERROR_RESPONSES
+from egov.core.errors import ValidationFailed
 from egov.procedures import selectors, services
-from egov.procedures.catalog import ComponentData, FeeData, Loc, ProcedureData, StepData
-from egov.procedures.exchange import procedure_document
+from egov.procedures.catalog import CatalogIssue, Loc
+from egov.procedures.exchange import procedure_document, procedure_from_document
 from egov.procedures.models import Procedure
 
 router = Router(tags=["procedures"])
@@ -165,37 +166,9 @@ def put_procedure(request: HttpRequest, code: str, payload: ProcedureIn) -> dict
     """Create or replace a procedure (provincial administrators; leaders of the implementing
     agency for its procedures). Form templates are kept by file name; upload new ones with
     the catalog import."""
-    data = ProcedureData(
-        code=code,
-        name=payload.name,
-        name_en=payload.name_en,
-        sector=payload.sector,
-        level=payload.level,
-        implementing_agency_type=payload.implementing_agency_type,
-        implementing_agency=payload.implementing_agency,
-        receiving_agency=payload.receiving_agency,
-        targets=payload.targets,
-        processing_time=payload.processing_time,
-        time_unit=payload.time_unit,
-        online_type=payload.online_type,
-        channels=payload.channels,
-        conditions=payload.conditions,
-        legal_basis=payload.legal_basis,
-        result=payload.result,
-        description=payload.description,
-        fees=[
-            FeeData(f.name, f.amount, f.note, Loc("fees", i)) for i, f in enumerate(payload.fees)
-        ],
-        components=[
-            ComponentData(
-                c.name, c.originals, c.copies, c.mandatory, c.form, c.note, Loc("components", i)
-            )
-            for i, c in enumerate(payload.components)
-        ],
-        steps=[
-            StepData(s.name, s.duration, s.handler, s.role, Loc("steps", i))
-            for i, s in enumerate(payload.steps)
-        ],
-    )
+    issues: list[CatalogIssue] = []
+    data = procedure_from_document({**payload.dict(), "code": code}, Loc("procedures", 1), issues)
+    if issues:  # the schema has checked the types already; kept for safety
+        raise ValidationFailed(fields={i.field: [i.reason] for i in issues})
     procedure = services.procedure_save(actor=request.user, data=data)
     return _detail(selectors.procedure_get(code=procedure.code))

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -183,7 +183,39 @@ def _step_from(row: dict[str, Any], loc: Loc, issues: list[CatalogIssue]) -> Ste
     )
 
 
+def procedure_from_document(
+    row: dict[str, Any],
+    loc: Loc,
+    issues: list[CatalogIssue],
+    *,
+    child_sheet: Callable[[str], str] = lambda kind: kind,
+) -> ProcedureData:
+    """A procedure from one object of the exchange format (a JSON file, an API request, a
+    staff page's fields), with its fees, components and steps; bad values become issues."""
+    procedure = _procedure_from(row, loc, issues)
+    for kind, reader, target in (
+        ("fees", _fee_from, procedure.fees),
+        ("components", _component_from, procedure.components),
+        ("steps", _step_from, procedure.steps),
+    ):
+        children = row.get(kind) or []
+        if not isinstance(children, list):
+            issues.append(CatalogIssue(loc.sheet, loc.row, kind, _("Must be a list.")))
+            continue
+        for j, child in enumerate(children, start=1):
+            child_loc = Loc(child_sheet(kind), j)
+            if not isinstance(child, dict):
+                issues.append(CatalogIssue(child_loc.sheet, j, "-", _("Must be an object.")))
+                continue
+            target.append(reader(child, child_loc, issues))  # type: ignore[arg-type]
+    return procedure
+
+
 # --- JSON ------------------------------------------------------------------------------------
+
+
+def _json_child_sheet(index: int) -> Callable[[str], str]:
+    return lambda kind: f"procedures[{index}].{kind}"
 
 
 def read_json(content: bytes) -> CatalogSource:
@@ -229,25 +261,10 @@ def read_json(content: bytes) -> CatalogSource:
                 CatalogIssue("procedures", i, "-", _("Each procedure must be an object."))
             )
             continue
-        procedure = _procedure_from(row, loc, source.issues)
-        for kind, reader, target in (
-            ("fees", _fee_from, procedure.fees),
-            ("components", _component_from, procedure.components),
-            ("steps", _step_from, procedure.steps),
-        ):
-            children = row.get(kind) or []
-            if not isinstance(children, list):
-                source.issues.append(CatalogIssue("procedures", i, kind, _("Must be a list.")))
-                continue
-            for j, child in enumerate(children, start=1):
-                # In JSON, a child's place is "procedure i, item j" of its list.
-                child_loc = Loc(f"procedures[{i}].{kind}", j)
-                if not isinstance(child, dict):
-                    source.issues.append(
-                        CatalogIssue(child_loc.sheet, j, "-", _("Must be an object."))
-                    )
-                    continue
-                target.append(reader(child, child_loc, source.issues))  # type: ignore[arg-type]
+        # In a JSON file, a child's place is "procedure i, item j" of its list.
+        procedure = procedure_from_document(
+            row, loc, source.issues, child_sheet=_json_child_sheet(i)
+        )
         source.procedures.append(procedure)
     return source
 

@@ -18,15 +18,8 @@ from egov.core.http import HtmxHttpRequest, request_user
 from egov.core.views import staff_page
 from egov.organizations import permissions as org_permissions
 from egov.procedures import selectors, services
-from egov.procedures.catalog import (
-    ComponentData,
-    FeeData,
-    Loc,
-    ProcedureData,
-    StepData,
-    form_file_problem,
-)
-from egov.procedures.exchange import procedure_document
+from egov.procedures.catalog import CatalogIssue, Loc, ProcedureData, form_file_problem
+from egov.procedures.exchange import procedure_document, procedure_from_document
 from egov.procedures.forms import ComponentFormSet, FeeFormSet, ProcedureForm, StepFormSet
 from egov.procedures.models import Procedure
 
@@ -126,56 +119,18 @@ def staff_procedure_edit(request: HtmxHttpRequest, code: str | None = None) -> H
 def _procedure_data(
     main: dict[str, Any], fees: list[Form], components: list[Form], steps: list[Form]
 ) -> ProcedureData:
-    return ProcedureData(
-        code=main["code"].strip(),
-        name=main["name"],
-        name_en=main["name_en"],
-        sector=main["sector"],
-        level=main["level"],
-        implementing_agency_type=main["implementing_agency_type"],
-        implementing_agency=main["implementing_agency"].strip(),
-        receiving_agency=main["receiving_agency"].strip(),
-        targets=list(main["targets"]),
-        processing_time=main["processing_time"],
-        time_unit=main["time_unit"],
-        online_type=main["online_type"],
-        channels=list(main["channels"]),
-        conditions=main["conditions"],
-        legal_basis=main["legal_basis"],
-        result=main["result"],
-        description=main["description"],
-        fees=[
-            FeeData(
-                f.cleaned_data["name"],
-                f.cleaned_data["amount"],
-                f.cleaned_data["note"],
-                Loc("fees", i),
-            )
-            for i, f in enumerate(fees)
-        ],
-        components=[
-            ComponentData(
-                c.cleaned_data["name"],
-                c.cleaned_data["originals"],
-                c.cleaned_data["copies"],
-                c.cleaned_data["mandatory"],
-                c.cleaned_data["form"].strip(),
-                c.cleaned_data["note"],
-                Loc("components", i),
-            )
-            for i, c in enumerate(components)
-        ],
-        steps=[
-            StepData(
-                s.cleaned_data["name"],
-                s.cleaned_data["duration"],
-                s.cleaned_data["handler"],
-                s.cleaned_data["role"] or "",
-                Loc("steps", i),
-            )
-            for i, s in enumerate(steps)
-        ],
-    )
+    """The page's fields as one object of the exchange format, read like an import file."""
+    document = {
+        **main,
+        "fees": [row.cleaned_data for row in fees],
+        "components": [row.cleaned_data for row in components],
+        "steps": [row.cleaned_data for row in steps],
+    }
+    issues: list[CatalogIssue] = []
+    data = procedure_from_document(document, Loc("procedures", 1), issues)
+    if issues:  # the forms have checked every value already
+        raise ValidationFailed(fields={issue.field: [issue.reason] for issue in issues})
+    return data
 
 
 def _apply_errors(exc: ValidationFailed, form: Form, rows: dict[str, list[Form]]) -> None:
@@ -185,8 +140,12 @@ def _apply_errors(exc: ValidationFailed, form: Form, rows: dict[str, list[Form]]
         # The steps' total is shown next to the processing time it must equal.
         target_form, field = form, ("processing_time" if key == "steps" else key)
         if match:
-            kind, index, field = match.group(1), int(match.group(2)), match.group(3)
-            if index < len(rows[kind]):
+            kind, index, field = (
+                match.group(1),
+                int(match.group(2)) - 1,
+                match.group(3),
+            )  # rows count from 1
+            if 0 <= index < len(rows[kind]):
                 target_form = rows[kind][index]
         for message in messages_:
             target_form.add_error(field if field in target_form.fields else None, message)
