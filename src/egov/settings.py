@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.worktime",
     "egov.procedures",
+    "egov.notifications",
+    "egov.dossiers",
 ]
 
 MIDDLEWARE = [
