@@ -115,3 +115,9 @@ def has_role(user: User | AnonymousUser | None, *roles: str) -> bool:
 def forget_cached_roles(user: Any) -> None:
     if hasattr(user, "_egov_assignments"):
         del user._egov_assignments
+
+
+def roles_scope(user: User | AnonymousUser | None, *roles: str) -> Scope:
+    """The agencies where ``user`` holds one of ``roles`` (with their subtrees). No role is
+    wide here: a provincial administrator does not process dossiers by virtue of the role."""
+    return _scope(user, set(roles), set())

@@ -1,0 +1,451 @@
+"""Writes of the dossier lifecycle: every change of a dossier is one of these services.
+
+Each service locks the dossier row, checks that the version the actor saw is still current
+(two officers acting at once: exactly one succeeds, the other gets Conflict), that the action
+is allowed from the current state and that the actor may take it, then writes the change, a
+timeline event and an audit record in one transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from egov.core.services import audit_record_create
+from egov.dossiers.models import (
+    NATIONAL_STATUS,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    DossierPause,
+    DossierState,
+)
+from egov.dossiers.transitions import TRANSITIONS, Actor
+from egov.organizations import permissions as org_permissions
+from egov.organizations.models import Agency, StaffRole
+from egov.procedures.models import Channel, OnlineType, Procedure
+from egov.worktime.selectors import calendar_get
+
+if TYPE_CHECKING:
+    from egov.accounts.models import User
+
+# Letters and digits that cannot be mistaken for one another on a printed slip.
+_SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _lookup_secret() -> str:
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(6))
+
+
+def _next_code(agency: Agency, at: datetime) -> str:
+    """``<agency code>-<yymmdd>-<4-digit sequence of the day>`` (domain.md, dossier code)."""
+    day = timezone.localtime(at).date()
+    updated = DossierCounter.objects.filter(agency=agency, day=day).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                DossierCounter.objects.create(agency=agency, day=day, last=1)
+        except IntegrityError:  # another submission created it first
+            DossierCounter.objects.filter(agency=agency, day=day).update(last=F("last") + 1)
+    last = DossierCounter.objects.get(agency=agency, day=day).last
+    return f"{agency.code}-{day:%y%m%d}-{last:04d}"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+def dossier_submit(
+    *,
+    actor: User,
+    procedure: Procedure,
+    agency: Agency | None,
+    channel: str,
+    applicant: Applicant,
+    idempotency_key: str = "",
+) -> Dossier:
+    """Submit a dossier online (a citizen) or at the desk (an officer, for a citizen).
+
+    ``agency`` is where the dossier is received: the procedure's receiving agency, or for a
+    procedure every commune implements, the commune's People's Committee the citizen chooses.
+    A retried submission with the same ``idempotency_key`` returns the first dossier.
+    """
+    if idempotency_key:
+        existing = Dossier.objects.filter(
+            submitted_by=actor, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
+    errors: dict[str, list[str]] = {}
+    if not procedure.is_published:
+        errors["procedure"] = [_("This procedure is not offered.")]
+    if channel == Channel.ONLINE and procedure.online_type == OnlineType.INFO:
+        errors["channel"] = [_("This procedure cannot be submitted online.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    # A department's procedure is received where the catalog says; a procedure every commune
+    # implements is received by the commune the citizen chooses.
+    receiving = procedure.receiving_agency or procedure.implementing_agency
+    if receiving is None:
+        if agency is None or agency.type_id != procedure.implementing_agency_type_id:
+            errors["agency"] = [_("Choose the agency where the dossier is received.")]
+        else:
+            receiving = agency
+    if not applicant.name.strip():
+        errors["applicant_name"] = [_("Enter the applicant's name.")]
+    if (
+        channel == Channel.COUNTER
+        and receiving is not None
+        and not org_permissions.roles_scope(actor, StaffRole.DESK_OFFICER).contains(receiving)
+    ):
+        raise PermissionDenied(
+            _("Only a desk officer of the receiving agency enters desk submissions.")
+        )
+    if errors:
+        raise ValidationFailed(fields=errors)
+    assert receiving is not None
+    now = timezone.now()
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            code=_next_code(receiving, now),
+            procedure=procedure,
+            receiving_agency=receiving,
+            current_agency=receiving,
+            channel=channel,
+            state=DossierState.SUBMITTED,
+            national_status=NATIONAL_STATUS[DossierState.SUBMITTED],
+            applicant=actor if channel != Channel.COUNTER else None,
+            applicant_name=applicant.name.strip(),
+            applicant_id_number=applicant.id_number.strip(),
+            applicant_phone=applicant.phone.strip(),
+            applicant_email=applicant.email.strip(),
+            applicant_address=applicant.address.strip(),
+            submitted_by=actor,
+            lookup_secret=_lookup_secret(),
+            idempotency_key=idempotency_key,
+            submitted_at=now,
+        )
+        _event(dossier, actor, "submit", "", dossier.state, now)
+        audit_record_create(
+            actor=actor, action="dossiers.dossier.submit", obj=dossier, agency_id=receiving.pk,
+            changes={"procedure": procedure.code, "channel": channel},
+        )  # fmt: skip
+    return dossier
+
+
+def _event(
+    dossier: Dossier,
+    actor: User | None,
+    action: str,
+    from_state: str,
+    to_state: str,
+    at: datetime,
+    **extra: Any,
+) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        at=at,
+        action=action,
+        actor=actor,
+        actor_label=(actor.get_full_name() or actor.sign_in) if actor else "system",
+        from_state=from_state,
+        to_state=to_state,
+        **extra,
+    )
+
+
+def _may_act(actor: User, dossier: Dossier, who: str) -> bool:
+    if who == Actor.DESK:
+        return org_permissions.roles_scope(actor, StaffRole.DESK_OFFICER).contains(
+            dossier.receiving_agency
+        )
+    if who == Actor.HANDLER:
+        roles = (StaffRole.DESK_OFFICER, StaffRole.SPECIALIST, StaffRole.LEADER)
+        return org_permissions.roles_scope(actor, *roles).contains(dossier.current_agency)
+    if who == Actor.LEADER:
+        return org_permissions.roles_scope(actor, StaffRole.LEADER).contains(dossier.current_agency)
+    if who == Actor.APPLICANT:
+        return (dossier.applicant_id is not None and dossier.applicant_id == actor.pk) or (
+            org_permissions.roles_scope(actor, StaffRole.DESK_OFFICER).contains(
+                dossier.receiving_agency
+            )
+        )
+    return False
+
+
+def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dossier, str]:
+    """Lock the dossier and check version, state and actor; returns it and its old state."""
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("procedure", "receiving_agency", "current_agency")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(_("Dossier not found."))
+    transition = TRANSITIONS[action]
+    if not _may_act(actor, dossier, transition.actor):
+        raise PermissionDenied(_("You may not take this action on this dossier."))
+    if dossier.version != version:
+        raise Conflict(
+            _("Dossier %(code)s was changed by someone else meanwhile. Reload it and try again.")
+            % {"code": dossier.code}
+        )
+    if dossier.state not in transition.sources:
+        raise Conflict(
+            _("This action is not possible while the dossier is '%(state)s'.")
+            % {"state": dossier.get_state_display()},
+            code="invalid_transition",
+        )
+    return dossier, dossier.state
+
+
+def _finish(
+    dossier: Dossier,
+    actor: User,
+    action: str,
+    old_state: str,
+    now: datetime,
+    *,
+    comment: str = "",
+    **event: Any,
+) -> Dossier:
+    target = TRANSITIONS[action].target
+    if target is not None:
+        dossier.state = target
+    dossier.national_status = NATIONAL_STATUS[dossier.state]
+    dossier.version += 1
+    dossier.save()
+    _event(dossier, actor, action, old_state, dossier.state, now, comment=comment, **event)
+    audit_record_create(
+        actor=actor,
+        action=f"dossiers.dossier.{action}",
+        obj=dossier,
+        agency_id=dossier.current_agency_id,
+        changes={
+            "state": [old_state, dossier.state],
+            "version": dossier.version,
+            "comment": comment,
+        },
+    )
+    return dossier
+
+
+def _step_due(dossier: Dossier, start: datetime) -> datetime | None:
+    steps = list(dossier.procedure.steps.all())
+    if dossier.step_index >= len(steps):
+        return None
+    step = steps[dossier.step_index]
+    return calendar_get().due(start, step.duration, dossier.procedure.time_unit, cutoff=False)
+
+
+def _pauses(dossier: Dossier) -> list[tuple[datetime, datetime]]:
+    return [(p.started_at, p.ended_at) for p in dossier.pauses.all() if p.ended_at is not None]
+
+
+@transaction.atomic
+def dossier_receive(*, actor: User, dossier_id: int, version: int, comment: str = "") -> Dossier:
+    """Receive the dossier at the desk: the appointment date follows from the calendar."""
+    dossier, old = _begin(actor, dossier_id, version, "receive")
+    now = timezone.now()
+    procedure = dossier.procedure
+    dossier.received_at = now
+    dossier.appointment_at = calendar_get().due(now, procedure.processing_time, procedure.time_unit)
+    dossier.original_appointment_at = dossier.appointment_at
+    dossier.step_index = 0
+    dossier.step_due_at = _step_due(dossier, now)
+    return _finish(
+        dossier,
+        actor,
+        "receive",
+        old,
+        now,
+        comment=comment,
+        step_index=0,
+        step_due_at=dossier.step_due_at,
+    )
+
+
+@transaction.atomic
+def dossier_request_completion(
+    *, actor: User, dossier_id: int, version: int, missing: str
+) -> Dossier:
+    """Before receipt: ask the citizen to complete the dossier (form 02)."""
+    if not missing.strip():
+        raise ValidationFailed(fields={"missing": [_("Say what the citizen must add or correct.")]})
+    dossier, old = _begin(actor, dossier_id, version, "request_completion")
+    return _finish(
+        dossier, actor, "request_completion", old, timezone.now(), comment=missing.strip()
+    )
+
+
+@transaction.atomic
+def dossier_refuse(*, actor: User, dossier_id: int, version: int, reason: str) -> Dossier:
+    """Refuse to receive the dossier, with the reasons (form 03)."""
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("Give the reason for the refusal.")]})
+    dossier, old = _begin(actor, dossier_id, version, "refuse")
+    now = timezone.now()
+    dossier.ended_at = now
+    return _finish(dossier, actor, "refuse", old, now, comment=reason.strip())
+
+
+@transaction.atomic
+def dossier_hand_over(
+    *, actor: User, dossier_id: int, version: int, to_agency: Agency, comment: str = ""
+) -> Dossier:
+    """Pass the dossier to the next step of the process, in this or another agency."""
+    dossier, old = _begin(actor, dossier_id, version, "hand_over")
+    steps = dossier.procedure.steps.count()
+    if dossier.step_index + 1 >= steps:
+        raise Conflict(
+            _("This is the last step: complete the dossier instead."), code="invalid_transition"
+        )
+    now = timezone.now()
+    from_agency = dossier.current_agency
+    dossier.current_agency = to_agency
+    dossier.assignee = None
+    dossier.step_index += 1
+    dossier.step_due_at = _step_due(dossier, now)
+    return _finish(
+        dossier, actor, "hand_over", old, now, comment=comment,
+        from_agency=from_agency, to_agency=to_agency, step_index=dossier.step_index, step_due_at=dossier.step_due_at,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *, actor: User, dossier_id: int, version: int, missing: str
+) -> Dossier:
+    """During processing: ask for more documents; the clock pauses until the citizen answers."""
+    if not missing.strip():
+        raise ValidationFailed(fields={"missing": [_("Say what the citizen must add or correct.")]})
+    dossier, old = _begin(actor, dossier_id, version, "request_supplement")
+    now = timezone.now()
+    dossier.supplement_count += 1
+    dossier.paused_since = now
+    DossierPause.objects.create(dossier=dossier, started_at=now)
+    return _finish(dossier, actor, "request_supplement", old, now, comment=missing.strip())
+
+
+@transaction.atomic
+def dossier_supplement(*, actor: User, dossier_id: int, version: int, comment: str = "") -> Dossier:
+    """The citizen (or the desk for them) supplied what was asked; the clock runs again and
+    the appointment moves by the working time the dossier waited."""
+    dossier, old = _begin(actor, dossier_id, version, "supplement")
+    now = timezone.now()
+    if old == DossierState.COMPLETION_REQUESTED:
+        dossier.state = DossierState.SUBMITTED
+    else:
+        dossier.state = DossierState.IN_PROGRESS
+        DossierPause.objects.filter(dossier=dossier, ended_at__isnull=True).update(ended_at=now)
+        dossier.paused_since = None
+        procedure = dossier.procedure
+        assert dossier.received_at is not None
+        calendar = calendar_get()
+        pauses = _pauses(dossier)
+        dossier.appointment_at = calendar.due(
+            dossier.received_at, procedure.processing_time, procedure.time_unit, pauses
+        )
+        dossier.step_due_at = _step_due(dossier, now)
+    return _finish(dossier, actor, "supplement", old, now, comment=comment)
+
+
+@transaction.atomic
+def dossier_apologize(
+    *, actor: User, dossier_id: int, version: int, new_appointment: datetime, reason: str
+) -> Dossier:
+    """The agency will be late: a new appointment date with an apology (form 04)."""
+    dossier, old = _begin(actor, dossier_id, version, "apologize")
+    limit = getattr(settings, "EGOV_APOLOGY_LIMIT", 1)
+    errors: dict[str, list[str]] = {}
+    if dossier.apology_count >= limit:
+        raise Conflict(
+            _("An apology with a new date has already been issued for this dossier."),
+            code="apology_limit",
+        )
+    if not reason.strip():
+        errors["reason"] = [_("Give the reason for the delay.")]
+    if dossier.appointment_at and new_appointment <= dossier.appointment_at:
+        errors["new_appointment"] = [_("The new appointment must be later than the current one.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    previous = dossier.appointment_at
+    dossier.appointment_at = new_appointment
+    dossier.apology_count += 1
+    return _finish(
+        dossier, actor, "apologize", old, timezone.now(), comment=reason.strip(),
+        data={"previous_appointment": previous.isoformat() if previous else None, "new_appointment": new_appointment.isoformat()},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def dossier_complete(*, actor: User, dossier_id: int, version: int, comment: str = "") -> Dossier:
+    """A leader approves: processing is done (national status 9)."""
+    dossier, old = _begin(actor, dossier_id, version, "complete")
+    now = timezone.now()
+    dossier.processed_at = now
+    dossier.step_due_at = None
+    return _finish(dossier, actor, "complete", old, now, comment=comment)
+
+
+@transaction.atomic
+def dossier_return_result(
+    *, actor: User, dossier_id: int, version: int, comment: str = ""
+) -> Dossier:
+    dossier, old = _begin(actor, dossier_id, version, "return_result")
+    now = timezone.now()
+    dossier.returned_at = now
+    dossier.ended_at = now
+    return _finish(dossier, actor, "return_result", old, now, comment=comment)
+
+
+@transaction.atomic
+def dossier_stop(*, actor: User, dossier_id: int, version: int, reason: str) -> Dossier:
+    """Stop processing, with the reason (form 05)."""
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("Give the reason for stopping.")]})
+    dossier, old = _begin(actor, dossier_id, version, "stop")
+    now = timezone.now()
+    dossier.ended_at = now
+    return _finish(dossier, actor, "stop", old, now, comment=reason.strip())
+
+
+@transaction.atomic
+def dossier_request_withdrawal(
+    *, actor: User, dossier_id: int, version: int, reason: str = ""
+) -> Dossier:
+    dossier, old = _begin(actor, dossier_id, version, "request_withdrawal")
+    return _finish(
+        dossier,
+        actor,
+        "request_withdrawal",
+        old,
+        timezone.now(),
+        comment=reason.strip(),
+        data={"state_before": old},
+    )
+
+
+@transaction.atomic
+def dossier_approve_withdrawal(
+    *, actor: User, dossier_id: int, version: int, comment: str = ""
+) -> Dossier:
+    dossier, old = _begin(actor, dossier_id, version, "approve_withdrawal")
+    now = timezone.now()
+    dossier.ended_at = now
+    return _finish(dossier, actor, "approve_withdrawal", old, now, comment=comment)

@@ -1,0 +1,76 @@
+"""Which action may move a dossier from which state to which, and who may take it.
+
+Rules of Decree 118/2025/NĐ-CP (one-stop mechanism): the desk receives, asks for completion
+before receipt or refuses; the handling units process step by step and may ask for a
+supplement (the clock pauses); a leader approves; the desk returns the result. The citizen
+supplements, may ask to withdraw, and rates the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from egov.dossiers.models import DossierState as S
+
+
+class Actor:
+    DESK = "desk"  # a one-stop desk officer of the receiving agency
+    HANDLER = "handler"  # staff (desk, specialist, leader) of the agency handling it now
+    LEADER = "leader"  # a leader of the agency handling it now
+    APPLICANT = "applicant"  # the citizen or business who submitted, or the desk for them
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change
+    actor: str
+
+
+def _t(action: str, sources: Iterable[str], target: str | None, actor: str) -> Transition:
+    return Transition(action, frozenset(str(s) for s in sources), target, actor)
+
+
+PROCESSING: set[str] = {S.RECEIVED, S.IN_PROGRESS}
+OPEN: set[str] = {
+    S.SUBMITTED,
+    S.COMPLETION_REQUESTED,
+    S.RECEIVED,
+    S.IN_PROGRESS,
+    S.SUPPLEMENT_REQUESTED,
+    S.PAYMENT_REQUESTED,
+}
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t("receive", {S.SUBMITTED}, S.RECEIVED, Actor.DESK),
+        _t("request_completion", {S.SUBMITTED}, S.COMPLETION_REQUESTED, Actor.DESK),
+        _t("refuse", {S.SUBMITTED, S.COMPLETION_REQUESTED}, S.REFUSED, Actor.DESK),
+        _t("assign", PROCESSING, S.IN_PROGRESS, Actor.HANDLER),
+        _t("hand_over", PROCESSING, S.IN_PROGRESS, Actor.HANDLER),
+        _t("return_step", {S.IN_PROGRESS}, S.IN_PROGRESS, Actor.HANDLER),
+        _t("request_supplement", PROCESSING, S.SUPPLEMENT_REQUESTED, Actor.HANDLER),
+        _t("supplement", {S.SUPPLEMENT_REQUESTED, S.COMPLETION_REQUESTED}, None, Actor.APPLICANT),
+        _t("request_payment", PROCESSING, S.PAYMENT_REQUESTED, Actor.HANDLER),
+        _t("confirm_payment", {S.PAYMENT_REQUESTED}, S.IN_PROGRESS, Actor.HANDLER),
+        _t(
+            "apologize",
+            PROCESSING | {S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED},
+            None,
+            Actor.HANDLER,
+        ),
+        _t(
+            "stop",
+            PROCESSING | {S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED},
+            S.STOPPED,
+            Actor.LEADER,
+        ),
+        _t("request_withdrawal", OPEN, S.WITHDRAWAL_REQUESTED, Actor.APPLICANT),
+        _t("approve_withdrawal", {S.WITHDRAWAL_REQUESTED}, S.WITHDRAWN, Actor.HANDLER),
+        _t("complete", PROCESSING, S.PROCESSED, Actor.LEADER),
+        _t("return_result", {S.PROCESSED}, S.RESULT_RETURNED, Actor.DESK),
+    ]
+}

@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
+from egov.core.models import AuditRecord
+from egov.dossiers import services
+from egov.dossiers.models import Dossier, DossierState, NationalStatus
+from egov.dossiers.services import Applicant
+from egov.worktime.selectors import calendar_get
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def submit(desk, key=""):
+    return services.dossier_submit(
+        actor=desk.citizen, procedure=desk.permit, agency=None, channel="online",
+        applicant=Applicant(name="Nguyễn Văn An", phone="+84912345678"), idempotency_key=key,
+    )  # fmt: skip
+
+
+def test_whole_lifecycle_with_national_statuses(desk):
+    d = submit(desk)
+    assert re.fullmatch(rf"{re.escape(desk.center.code)}-\d{{6}}-0001", d.code)
+    assert d.national_status == NationalStatus.NEW and len(d.lookup_secret) == 6
+    d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    assert d.state == DossierState.RECEIVED and d.national_status == NationalStatus.RECEIVED
+    assert d.appointment_at == calendar_get().due(d.received_at, 15)
+    d = services.dossier_hand_over(
+        actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
+    )
+    assert (
+        d.state == DossierState.IN_PROGRESS
+        and d.current_agency == desk.department
+        and d.step_index == 1
+    )
+    assert d.step_due_at == calendar_get().due(d.events.last().at, 12, cutoff=False)
+    d = services.dossier_hand_over(
+        actor=desk.specialist, dossier_id=d.pk, version=d.version, to_agency=desk.department
+    )
+    d = services.dossier_complete(actor=desk.leader, dossier_id=d.pk, version=d.version)
+    assert d.national_status == NationalStatus.PROCESSED and d.processed_at
+    d = services.dossier_return_result(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    assert d.national_status == NationalStatus.RESULT_RETURNED and d.is_final
+    actions = list(d.events.values_list("action", flat=True))
+    assert actions == ["submit", "receive", "hand_over", "hand_over", "complete", "return_result"]
+    audited = set(
+        AuditRecord.objects.filter(object_type="dossiers.dossier", object_id=str(d.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert {
+        "dossiers.dossier.submit",
+        "dossiers.dossier.receive",
+        "dossiers.dossier.complete",
+    } <= audited
+
+
+def test_codes_count_per_agency_and_day(desk):
+    codes = [submit(desk).code for _ in range(3)]
+    assert [c[-4:] for c in codes] == ["0001", "0002", "0003"]
+
+
+def test_submission_is_idempotent(desk):
+    first = submit(desk, key="req-123")
+    again = submit(desk, key="req-123")
+    assert first.pk == again.pk and Dossier.objects.count() == 1
+
+
+def test_information_only_procedure_cannot_be_submitted_online(desk):
+    desk.permit.online_type = "info"
+    desk.permit.save()
+    with pytest.raises(ValidationFailed) as exc:
+        submit(desk)
+    assert "channel" in exc.value.fields and Dossier.objects.count() == 0
+
+
+def test_only_the_desk_receives_and_only_leaders_complete(desk):
+    d = submit(desk)
+    for actor in (desk.citizen, desk.specialist, desk.outsider):
+        with pytest.raises(PermissionDenied):
+            services.dossier_receive(actor=actor, dossier_id=d.pk, version=d.version)
+    d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    d = services.dossier_hand_over(
+        actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
+    )
+    with pytest.raises(PermissionDenied):
+        services.dossier_complete(actor=desk.specialist, dossier_id=d.pk, version=d.version)
+    with pytest.raises(PermissionDenied):  # another department's leader
+        services.dossier_complete(actor=desk.outsider, dossier_id=d.pk, version=d.version)
+
+
+def test_transition_not_allowed_from_state(desk):
+    d = submit(desk)
+    with pytest.raises(Conflict) as exc:
+        services.dossier_return_result(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    assert exc.value.code == "invalid_transition"
+    assert Dossier.objects.get(pk=d.pk).version == d.version
+
+
+def test_stale_version_is_a_conflict_and_changes_nothing(desk):
+    d = submit(desk)
+    services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    with pytest.raises(Conflict):
+        services.dossier_refuse(actor=desk.desk, dossier_id=d.pk, version=d.version, reason="x")
+    assert Dossier.objects.get(pk=d.pk).state == DossierState.RECEIVED
+
+
+def test_completion_before_receipt_then_refusal_needs_a_reason(desk):
+    d = submit(desk)
+    with pytest.raises(ValidationFailed):
+        services.dossier_request_completion(
+            actor=desk.desk, dossier_id=d.pk, version=d.version, missing=" "
+        )
+    d = services.dossier_request_completion(
+        actor=desk.desk, dossier_id=d.pk, version=d.version, missing="Bản vẽ thiết kế"
+    )
+    assert d.national_status == NationalStatus.SUPPLEMENT_REQUESTED
+    d = services.dossier_supplement(actor=desk.citizen, dossier_id=d.pk, version=d.version)
+    assert d.state == DossierState.SUBMITTED
+    with pytest.raises(ValidationFailed):
+        services.dossier_refuse(actor=desk.desk, dossier_id=d.pk, version=d.version, reason="")
+    d = services.dossier_refuse(
+        actor=desk.desk, dossier_id=d.pk, version=d.version, reason="Không thuộc thẩm quyền"
+    )
+    assert d.national_status == NationalStatus.NOT_RECEIVED and d.ended_at
+
+
+def test_supplement_pauses_the_clock_and_moves_the_appointment(desk):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=HCM), tick=False):  # Monday
+        d = submit(desk)
+        d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+        # 15 working days from Monday 2 March 09:00 (no holiday in between): Monday 23 March.
+        assert d.appointment_at == datetime(2026, 3, 23, 9, 0, tzinfo=HCM)
+        d = services.dossier_hand_over(
+            actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
+        )
+    with time_machine.travel(datetime(2026, 3, 3, 9, 0, tzinfo=HCM), tick=False):  # Tuesday
+        d = services.dossier_request_supplement(
+            actor=desk.specialist, dossier_id=d.pk, version=d.version, missing="Giấy tờ đất"
+        )
+        assert d.national_status == NationalStatus.SUPPLEMENT_REQUESTED and d.supplement_count == 1
+    with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=HCM), tick=False):  # Thursday
+        d = services.dossier_supplement(actor=desk.citizen, dossier_id=d.pk, version=d.version)
+    # The citizen took two working days: the appointment moves two working days later.
+    assert d.state == DossierState.IN_PROGRESS and d.paused_since is None
+    assert d.appointment_at == datetime(2026, 3, 25, 9, 0, tzinfo=HCM)
+    assert d.step_due_at == calendar_get().due(
+        datetime(2026, 3, 5, 9, 0, tzinfo=HCM), 12, cutoff=False
+    )
+
+
+def test_supplement_only_by_the_applicant_or_the_desk(desk):
+    d = submit(desk)
+    d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    d = services.dossier_request_supplement(
+        actor=desk.desk, dossier_id=d.pk, version=d.version, missing="x"
+    )
+    with pytest.raises(PermissionDenied):
+        services.dossier_supplement(actor=desk.outsider, dossier_id=d.pk, version=d.version)
+    services.dossier_supplement(actor=desk.desk, dossier_id=d.pk, version=d.version)
+
+
+def test_apology_once_with_a_later_date(desk):
+    d = submit(desk)
+    d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    with pytest.raises(ValidationFailed):
+        services.dossier_apologize(
+            actor=desk.desk,
+            dossier_id=d.pk,
+            version=d.version,
+            new_appointment=d.appointment_at,
+            reason="Chờ ý kiến",
+        )
+    later = d.appointment_at + timedelta(days=5)
+    d = services.dossier_apologize(
+        actor=desk.desk,
+        dossier_id=d.pk,
+        version=d.version,
+        new_appointment=later,
+        reason="Chờ ý kiến",
+    )
+    assert d.appointment_at == later and d.original_appointment_at < later
+    with pytest.raises(Conflict):
+        services.dossier_apologize(
+            actor=desk.desk,
+            dossier_id=d.pk,
+            version=d.version,
+            new_appointment=later + timedelta(days=1),
+            reason="x",
+        )
+
+
+def test_withdrawal_and_stop(desk):
+    d = submit(desk)
+    d = services.dossier_request_withdrawal(
+        actor=desk.citizen, dossier_id=d.pk, version=d.version, reason="Không cần nữa"
+    )
+    assert d.national_status == NationalStatus.WITHDRAWAL_REQUESTED
+    d = services.dossier_approve_withdrawal(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    assert d.state == DossierState.WITHDRAWN and d.is_final
+    other = submit(desk)
+    other = services.dossier_receive(actor=desk.desk, dossier_id=other.pk, version=other.version)
+    other = services.dossier_hand_over(
+        actor=desk.desk, dossier_id=other.pk, version=other.version, to_agency=desk.department
+    )
+    with pytest.raises(ValidationFailed):
+        services.dossier_stop(
+            actor=desk.leader, dossier_id=other.pk, version=other.version, reason=""
+        )
+    other = services.dossier_stop(
+        actor=desk.leader, dossier_id=other.pk, version=other.version, reason="Hồ sơ giả mạo"
+    )
+    assert other.national_status == NationalStatus.STOPPED
+
+
+def test_the_last_step_is_completion_not_hand_over(desk):
+    d = submit(desk)
+    d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    d = services.dossier_hand_over(
+        actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
+    )
+    d = services.dossier_hand_over(
+        actor=desk.specialist, dossier_id=d.pk, version=d.version, to_agency=desk.department
+    )
+    with pytest.raises(Conflict):
+        services.dossier_hand_over(
+            actor=desk.leader, dossier_id=d.pk, version=d.version, to_agency=desk.department
+        )
