@@ -207,6 +207,16 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# --- Cache -------------------------------------------------------------------------------
+# The database by default, so that counters (lookup throttling) hold across several app
+# servers without another service; the table is created by a migration of core.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "egov_cache",
+    }
+}
+
 # --- Background tasks (Django tasks API, database backend) ---------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
+from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.models import AuditRecord
 from egov.dossiers import services
 from egov.dossiers.models import Dossier, DossierState, NationalStatus
@@ -232,3 +232,84 @@ def test_the_last_step_is_completion_not_hand_over(desk):
         services.dossier_hand_over(
             actor=desk.leader, dossier_id=d.pk, version=d.version, to_agency=desk.department
         )
+
+
+def test_files_are_checked_by_content_and_mandatory_components_required(desk):
+    from egov.dossiers.models import DossierFile
+    from egov.procedures.models import ProcedureComponent
+
+    plan = ProcedureComponent.objects.create(
+        procedure=desk.permit, order=0, name="Bản vẽ", mandatory=True
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        submit(desk)
+    assert f"component_{plan.pk}" in exc.value.fields
+    fake = services.Upload(plan.pk, "ban-ve.pdf", b"MZ\x90 not a pdf")
+    with pytest.raises(ValidationFailed) as exc:
+        services.dossier_submit(
+            actor=desk.citizen,
+            procedure=desk.permit,
+            agency=None,
+            channel="online",
+            applicant=Applicant(name="A"),
+            files=[fake],
+        )
+    assert "not a real pdf file" in exc.value.fields["files[0]"][0]
+    assert Dossier.objects.count() == 0
+    real = services.Upload(plan.pk, "ban-ve.pdf", b"%PDF-1.7 ...")
+    d = services.dossier_submit(
+        actor=desk.citizen,
+        procedure=desk.permit,
+        agency=None,
+        channel="online",
+        applicant=Applicant(name="A"),
+        files=[real],
+    )
+    stored = DossierFile.objects.get(dossier=d)
+    assert (
+        stored.component == plan
+        and stored.file.read() == b"%PDF-1.7 ..."
+        and stored.content_type == "application/pdf"
+    )
+
+
+def test_rating_once_after_processing(desk):
+    from egov.dossiers.models import DossierRating
+
+    d = submit(desk)
+    with pytest.raises(Conflict):
+        services.dossier_rate(actor=desk.citizen, dossier_id=d.pk, value="satisfied")
+    d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    d = services.dossier_hand_over(
+        actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
+    )
+    d = services.dossier_complete(actor=desk.leader, dossier_id=d.pk, version=d.version)
+    with pytest.raises(ValidationFailed):
+        services.dossier_rate(actor=desk.citizen, dossier_id=d.pk, value="wonderful")
+    with pytest.raises(NotFound):
+        services.dossier_rate(actor=desk.outsider, dossier_id=d.pk, value="satisfied")
+    services.dossier_rate(
+        actor=desk.citizen, dossier_id=d.pk, value="very_satisfied", comment="Nhanh"
+    )
+    with pytest.raises(Conflict):
+        services.dossier_rate(actor=desk.citizen, dossier_id=d.pk, value="satisfied")
+    assert DossierRating.objects.get().value == "very_satisfied"
+
+
+def test_public_lookup_with_secret_or_phone_and_throttling(desk):
+    from egov.core.errors import NotFound as NF
+    from egov.core.errors import TooManyRequests
+    from egov.dossiers.selectors import LOOKUP_FAILURES_PER_CODE, dossier_lookup
+
+    d = submit(desk)
+    assert (
+        dossier_lookup(code=d.code.lower(), secret=d.lookup_secret.lower(), client="1.2.3.4") == d
+    )
+    assert dossier_lookup(code=d.code, secret="0912 345 678", client="1.2.3.4") == d
+    for _ in range(LOOKUP_FAILURES_PER_CODE):
+        with pytest.raises(NF):
+            dossier_lookup(code=d.code, secret="WRONG1", client="5.6.7.8")
+    with pytest.raises(TooManyRequests):  # even the right answer, for a while
+        dossier_lookup(code=d.code, secret=d.lookup_secret, client="9.9.9.9")
+    with pytest.raises(NF):  # an unknown code answers like a wrong secret
+        dossier_lookup(code="NO-SUCH-CODE", secret="X", client="1.1.1.1")

@@ -110,7 +110,7 @@ def test_missing_and_fake_form_files(world, tmp_path):
     ok, _out, err = run_import(
         write_catalog(tmp_path, document(procedure("1.001193", "X")), forms=fake)
     )
-    assert not ok and "not a real .docx file" in err
+    assert not ok and "is not a real docx file" in err
     assert Procedure.objects.count() == 0
 
 

@@ -238,3 +238,24 @@ class DossierCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class Satisfaction(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+
+class DossierRating(models.Model):
+    """The citizen's rating of the service, once the dossier is processed."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    value = models.CharField(_("rating"), max_length=16, choices=Satisfaction.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField()
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.value}"

@@ -8,26 +8,33 @@ timeline event and an audit record in one transaction.
 
 from __future__ import annotations
 
+import mimetypes
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from egov.core.files import upload_problem
 from egov.core.services import audit_record_create
 from egov.dossiers.models import (
     NATIONAL_STATUS,
     Dossier,
     DossierCounter,
     DossierEvent,
+    DossierFile,
     DossierPause,
+    DossierRating,
     DossierState,
+    Satisfaction,
 )
 from egov.dossiers.transitions import TRANSITIONS, Actor
 from egov.organizations import permissions as org_permissions
@@ -61,6 +68,64 @@ def _next_code(agency: Agency, at: datetime) -> str:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file sent for one of the procedure's dossier components."""
+
+    component_id: int
+    name: str
+    content: bytes
+
+
+ALLOWED_UPLOADS = ("pdf", "jpeg", "png", "zip-office", "ole-office")
+
+
+def _max_upload_bytes() -> int:
+    return int(getattr(settings, "EGOV_MAX_UPLOAD_MB", 10)) * 1024 * 1024
+
+
+def _check_uploads(
+    procedure: Procedure, uploads: list[Upload], errors: dict[str, list[str]]
+) -> None:
+    components = {c.pk: c for c in procedure.components.all()}
+    given = set()
+    for i, upload in enumerate(uploads):
+        if upload.component_id not in components:
+            errors.setdefault(f"files[{i}]", []).append(
+                _("This document is not part of the procedure.")
+            )
+            continue
+        problem = upload_problem(
+            upload.name, upload.content, allowed=ALLOWED_UPLOADS, max_bytes=_max_upload_bytes()
+        )
+        if problem:
+            errors.setdefault(f"files[{i}]", []).append(problem)
+        given.add(upload.component_id)
+    for component in components.values():
+        if component.mandatory and component.pk not in given:
+            errors.setdefault(f"component_{component.pk}", []).append(
+                _("'%(name)s' is required.") % {"name": component.name}
+            )
+
+
+def _store_uploads(
+    dossier: Dossier, uploads: list[Upload], actor: User, kind: str, now: datetime
+) -> None:
+    for upload in uploads:
+        record = DossierFile(
+            dossier=dossier,
+            kind=kind,
+            component_id=upload.component_id,
+            name=Path(upload.name).name[:255],
+            content_type=mimetypes.guess_type(upload.name)[0] or "application/octet-stream",
+            size=len(upload.content),
+            uploaded_at=now,
+            uploaded_by=actor,
+        )
+        record.file.save(Path(upload.name).name, ContentFile(upload.content), save=False)
+        record.save()
+
+
+@dataclass(frozen=True)
 class Applicant:
     name: str
     id_number: str = ""
@@ -76,6 +141,7 @@ def dossier_submit(
     agency: Agency | None,
     channel: str,
     applicant: Applicant,
+    files: list[Upload] | None = None,
     idempotency_key: str = "",
 ) -> Dossier:
     """Submit a dossier online (a citizen) or at the desk (an officer, for a citizen).
@@ -107,6 +173,8 @@ def dossier_submit(
             receiving = agency
     if not applicant.name.strip():
         errors["applicant_name"] = [_("Enter the applicant's name.")]
+    files = files or []
+    _check_uploads(procedure, files, errors)
     if (
         channel == Channel.COUNTER
         and receiving is not None
@@ -139,6 +207,7 @@ def dossier_submit(
             idempotency_key=idempotency_key,
             submitted_at=now,
         )
+        _store_uploads(dossier, files, actor, DossierFile.Kind.COMPONENT, now)
         _event(dossier, actor, "submit", "", dossier.state, now)
         audit_record_create(
             actor=actor, action="dossiers.dossier.submit", obj=dossier, agency_id=receiving.pk,
@@ -343,11 +412,29 @@ def dossier_request_supplement(
 
 
 @transaction.atomic
-def dossier_supplement(*, actor: User, dossier_id: int, version: int, comment: str = "") -> Dossier:
+def dossier_supplement(
+    *,
+    actor: User,
+    dossier_id: int,
+    version: int,
+    comment: str = "",
+    files: list[Upload] | None = None,
+) -> Dossier:
     """The citizen (or the desk for them) supplied what was asked; the clock runs again and
     the appointment moves by the working time the dossier waited."""
     dossier, old = _begin(actor, dossier_id, version, "supplement")
     now = timezone.now()
+    files = files or []
+    errors: dict[str, list[str]] = {}
+    for i, upload in enumerate(files):
+        problem = upload_problem(
+            upload.name, upload.content, allowed=ALLOWED_UPLOADS, max_bytes=_max_upload_bytes()
+        )
+        if problem:
+            errors.setdefault(f"files[{i}]", []).append(problem)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    _store_uploads(dossier, files, actor, DossierFile.Kind.SUPPLEMENT, now)
     if old == DossierState.COMPLETION_REQUESTED:
         dossier.state = DossierState.SUBMITTED
     else:
@@ -449,3 +536,36 @@ def dossier_approve_withdrawal(
     now = timezone.now()
     dossier.ended_at = now
     return _finish(dossier, actor, "approve_withdrawal", old, now, comment=comment)
+
+
+@transaction.atomic
+def dossier_rate(*, actor: User, dossier_id: int, value: str, comment: str = "") -> DossierRating:
+    """The applicant rates the service once the dossier is processed; once only."""
+    dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
+    if dossier is None or dossier.applicant_id != actor.pk:
+        raise NotFound(_("Dossier not found."))
+    if dossier.state not in (DossierState.PROCESSED, DossierState.RESULT_RETURNED):
+        raise Conflict(
+            _("You can rate the service once the dossier is processed."), code="invalid_transition"
+        )
+    if value not in Satisfaction.values:
+        raise ValidationFailed(
+            fields={"value": [_("Choose very satisfied, satisfied or not satisfied.")]}
+        )
+    if DossierRating.objects.filter(dossier=dossier).exists():
+        raise Conflict(_("You have already rated this dossier."), code="already_rated")
+    rating = DossierRating.objects.create(
+        dossier=dossier,
+        value=value,
+        comment=comment.strip()[:2000],
+        rated_at=timezone.now(),
+        rated_by=actor,
+    )
+    audit_record_create(
+        actor=actor,
+        action="dossiers.dossier.rate",
+        obj=dossier,
+        agency_id=dossier.receiving_agency_id,
+        changes={"value": value},
+    )
+    return rating

@@ -258,33 +258,10 @@ def _number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-# The first bytes of each kind of form template: checked so that a renamed executable or
-# image is not published as a form.
-_MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".rtf": (b"{\\rtf",),
-}
-
-
 def form_file_problem(name: str, content: bytes) -> str | None:
     """Why ``content`` cannot be published as the form template ``name``, or None."""
-    lower = name.lower()
-    extension = next((ext for ext in _MAGIC if lower.endswith(ext)), None)
-    if extension is None:
-        return _("A form template must be one of: %(types)s.") % {
-            "types": ", ".join(FORM_EXTENSIONS)
-        }
-    if len(content) > MAX_FORM_BYTES:
-        return _("The form file '%(name)s' is larger than 10 MB.") % {"name": name}
-    if not content.startswith(_MAGIC[extension]):
-        return _("The form file '%(name)s' is not a real %(type)s file.") % {
-            "name": name,
-            "type": extension,
-        }
-    return None
+    from egov.core.files import upload_problem
+
+    return upload_problem(
+        name, content, allowed=("pdf", "zip-office", "ole-office", "rtf"), max_bytes=MAX_FORM_BYTES
+    )

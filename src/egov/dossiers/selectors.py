@@ -1,0 +1,148 @@
+"""Reads of dossiers: officers' inboxes, citizens' own dossiers, the public lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.validators import normalize_mobile_phone
+from egov.core.errors import NotFound, TooManyRequests, ValidationFailed
+from egov.dossiers.models import FINAL_STATES, Dossier, DossierState
+from egov.organizations import permissions as org_permissions
+from egov.organizations.models import StaffRole
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from egov.accounts.models import User
+
+STAFF_ROLES = (StaffRole.DESK_OFFICER, StaffRole.SPECIALIST, StaffRole.LEADER)
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(
+        "procedure", "receiving_agency", "current_agency", "assignee"
+    )
+
+
+def staff_dossiers(user: User | AnonymousUser | None) -> QuerySet[Dossier]:
+    """Dossiers a staff member may see: received by, or handled now in, their agencies."""
+    scope = org_permissions.roles_scope(user, *STAFF_ROLES)
+    wide = org_permissions.read_scope(user)
+    if wide.everything:
+        return _base()
+    if not scope.paths:
+        return Dossier.objects.none()
+    return _base().filter(scope.q("receiving_agency__") | scope.q("current_agency__"))
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    state: str = ""
+    procedure: str = ""
+    due: str = ""  # "soon" (within 2 days) or "overdue"
+    mine: bool = False
+
+
+def inbox(*, user: User, filters: InboxFilters) -> QuerySet[Dossier]:
+    """An officer's work: open dossiers of their agencies, the ones due first."""
+    qs = staff_dossiers(user).exclude(state__in=FINAL_STATES)
+    if filters.state:
+        if filters.state not in DossierState.values:
+            raise ValidationFailed(fields={"state": [_("Unknown state.")]})
+        qs = qs.filter(state=filters.state)
+    if filters.procedure:
+        qs = qs.filter(procedure__code=filters.procedure)
+    now = timezone.now()
+    if filters.due == "overdue":
+        qs = qs.filter(appointment_at__lt=now)
+    elif filters.due == "soon":
+        qs = qs.filter(appointment_at__gte=now, appointment_at__lt=now + timedelta(days=2))
+    elif filters.due:
+        raise ValidationFailed(fields={"due": [_("Use 'soon' or 'overdue'.")]})
+    if filters.mine:
+        qs = qs.filter(assignee=user)
+    return qs.order_by("appointment_at", "submitted_at")
+
+
+def staff_dossier_get(*, user: User | AnonymousUser | None, dossier_id: int) -> Dossier:
+    dossier = staff_dossiers(user).filter(pk=dossier_id).first()
+    if dossier is None:
+        raise NotFound(_("Dossier not found."))
+    return dossier
+
+
+def citizen_dossiers(*, user: User) -> QuerySet[Dossier]:
+    return _base().filter(applicant=user).order_by("-submitted_at")
+
+
+def citizen_dossier_get(*, user: User, dossier_id: int) -> Dossier:
+    dossier = citizen_dossiers(user=user).filter(pk=dossier_id).first()
+    if dossier is None:
+        raise NotFound(_("Dossier not found."))
+    return dossier
+
+
+# Public lookup: a dossier code and the second factor printed on the receipt (or the phone
+# number given at submission). Failures are counted per client address and per code.
+LOOKUP_FAILURES_PER_ADDRESS = 20
+LOOKUP_FAILURES_PER_CODE = 10
+LOOKUP_WINDOW_SECONDS = 15 * 60
+
+
+def _failures(key: str) -> int:
+    return int(cache.get(key, 0))
+
+
+def _count_failure(key: str) -> None:
+    if cache.add(key, 1, LOOKUP_WINDOW_SECONDS):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired meanwhile
+        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
+
+
+def dossier_lookup(*, code: str, secret: str, client: str) -> Dossier:
+    """The dossier ``code`` if ``secret`` is its lookup code or its applicant's phone number.
+
+    Wrong answers are throttled; the error never tells whether the code exists.
+    """
+    code, secret = code.strip().upper(), secret.strip()
+    address_key, code_key = f"lookup:addr:{client}", f"lookup:code:{code}"
+    if (
+        _failures(address_key) >= LOOKUP_FAILURES_PER_ADDRESS
+        or _failures(code_key) >= LOOKUP_FAILURES_PER_CODE
+    ):
+        raise TooManyRequests(_("Too many failed lookups. Please wait 15 minutes and try again."))
+    if not code or not secret:
+        raise ValidationFailed(
+            fields={"code": [_("Enter the dossier code and the lookup code from your receipt.")]}
+        )
+    dossier = _base().filter(code=code).first()
+    matches = False
+    if dossier is not None:
+        if secret.upper() == dossier.lookup_secret:
+            matches = True
+        elif dossier.applicant_phone:
+            try:
+                matches = normalize_mobile_phone(secret) == dossier.applicant_phone
+            except ValidationError:
+                matches = False
+    if not matches:
+        _count_failure(address_key)
+        _count_failure(code_key)
+        raise NotFound(_("No dossier matches this code and lookup code."))
+    assert dossier is not None
+    return dossier
+
+
+def overdue_q() -> Q:
+    return Q(appointment_at__lt=timezone.now()) & ~Q(state__in=FINAL_STATES)
