@@ -8,6 +8,7 @@ from ninja.security import SessionAuth
 
 from egov.accounts.api import router as accounts_router
 from egov.core.api import TokenAuth, install_error_handlers
+from egov.dossiers.api import router as dossiers_router
 from egov.organizations.api import router as organizations_router
 from egov.procedures.api import router as procedures_router
 from egov.worktime.api import router as worktime_router
@@ -46,3 +47,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
 api.add_router("/", procedures_router)
 api.add_router("/", worktime_router)
+api.add_router("/", dossiers_router)
