@@ -1,0 +1,75 @@
+"""The transactional outbox: one row per message to send to a citizen.
+
+A service that changes something a citizen must hear about writes an ``OutboxMessage`` in the
+same transaction as the change (``services.outbox_enqueue``). The row is the source of truth:
+the worker sends it later, at least once, and retries with backoff until it is sent or has
+failed too many times. See ``services`` for the life of a message.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    ZALO = "zalo", _("Zalo")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    # Gave up after the maximum number of attempts; an administrator may retry it.
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    # Stable across retries: gateways use it to drop a message they have already accepted.
+    uuid = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # An email address, a mobile number in +84 form, or a Zalo user id.
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("text"))
+    # Extra data for the channel's backend (an HTML part, a Zalo template and its values…).
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    # Delivery attempts started; counted when a worker claims the message.
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # While ``sending``: the worker that claimed it owns it until then. Past it, the worker is
+    # presumed dead and the message is claimed again.
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # One logical notification (e.g. "dossier 123 returned, by SMS") is enqueued once.
+    dedupe_key = models.CharField(
+        _("deduplication key"), max_length=200, null=True, blank=True, unique=True
+    )
+    # What the message is about, for display (e.g. "dossiers.dossier", "123").
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["-id"]
+        indexes = [
+            # The two ways a message becomes due: pending and its time has come, or sending
+            # and its lease has run out.
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["status", "lease_until"], name="outbox_lease_idx"),
+            models.Index(fields=["object_type", "object_id"], name="outbox_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.channel} → {self.recipient} ({self.status})"

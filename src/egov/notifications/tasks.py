@@ -1,0 +1,17 @@
+"""Background tasks of notifications (django-tasks, run by ``egov worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def outbox_deliver_task(message_id: int) -> str:
+    """Deliver one outbox message if it is still due; returns its status afterwards.
+
+    Enqueued when the transaction that wrote the message commits, and again with ``run_after``
+    for each retry. Running it twice, or after the sweep sent the message, does nothing more.
+    """
+    from egov.notifications.services import outbox_deliver_one
+
+    return outbox_deliver_one(message_id=message_id)

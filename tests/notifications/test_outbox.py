@@ -1,0 +1,311 @@
+"""The transactional outbox: written with the change, delivered at least once, with backoff."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from egov.core.errors import PermissionDenied, ValidationFailed
+from egov.core.models import AuditRecord
+from egov.notifications import backends, services
+from egov.notifications.models import OutboxMessage, OutboxStatus
+from egov.notifications.services import (
+    BACKOFF,
+    outbox_deliver_due,
+    outbox_deliver_one,
+    outbox_enqueue,
+    outbox_message_retry,
+)
+from egov.notifications.tasks import outbox_deliver_task
+
+
+def enqueue(**kwargs) -> OutboxMessage:
+    values = {
+        "channel": "email",
+        "recipient": "citizen@example.com",
+        "subject": "Your dossier",
+        "body": "Your dossier has a result.",
+    }
+    values.update(kwargs)
+    with transaction.atomic():
+        return outbox_enqueue(**values)
+
+
+# --- Enqueueing ------------------------------------------------------------------------------
+
+
+def test_enqueue_outside_a_transaction_is_refused(transactional_db):
+    with pytest.raises(RuntimeError, match="inside the service's transaction"):
+        outbox_enqueue(channel="email", recipient="a@example.com", body="x")
+    assert not OutboxMessage.objects.exists()
+
+
+def test_enqueue_writes_a_pending_message_and_a_task_on_commit(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        message = enqueue(object_type="dossiers.dossier", object_id=42)
+    assert len(callbacks) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.PENDING
+    assert message.attempts == 0
+    assert message.next_attempt_at <= timezone.now()
+    assert (message.object_type, message.object_id) == ("dossiers.dossier", "42")
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "egov.notifications.tasks.outbox_deliver_task"
+    assert task.args_kwargs == {"args": [message.pk], "kwargs": {}}
+
+
+def test_rolled_back_transaction_leaves_no_message_and_no_task(transactional_db):
+    with pytest.raises(RuntimeError, match="the change failed"), transaction.atomic():
+        outbox_enqueue(channel="sms", recipient="0912345678", body="Hồ sơ đã có kết quả.")
+        raise RuntimeError("the change failed")
+    assert not OutboxMessage.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_committed_message_gets_its_task(transactional_db):
+    message = enqueue()
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [message.pk]
+
+
+@pytest.mark.parametrize(
+    ("channel", "recipient", "stored"),
+    [
+        ("email", " Citizen@Example.COM ", "citizen@example.com"),
+        ("sms", "0912 345 678", "+84912345678"),
+        ("sms", "+84912345678", "+84912345678"),
+        ("zalo", "4153263985521234567", "4153263985521234567"),
+        ("zalo", "+84912345678", "+84912345678"),
+    ],
+)
+def test_recipient_is_normalized(db, channel, recipient, stored):
+    assert enqueue(channel=channel, recipient=recipient).recipient == stored
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"channel": "fax"}, "channel"),
+        ({"channel": "email", "recipient": "not-an-address"}, "recipient"),
+        ({"channel": "sms", "recipient": "0281234567"}, "recipient"),  # a landline
+        ({"channel": "sms", "recipient": "+33612345678"}, "recipient"),
+        ({"channel": "zalo", "recipient": "user id with spaces"}, "recipient"),
+        ({"channel": "zalo", "recipient": "+84123"}, "recipient"),
+        ({"body": "   "}, "body"),
+        ({"subject": "two\nlines"}, "subject"),
+        ({"payload": {"when": object()}}, "payload"),
+        ({"dedupe_key": ""}, "dedupe_key"),
+    ],
+)
+def test_bad_input_is_refused_with_field_errors_and_nothing_saved(db, values, field):
+    with pytest.raises(ValidationFailed) as caught:
+        enqueue(**values)
+    assert field in caught.value.fields
+    assert not OutboxMessage.objects.exists()
+
+
+def test_dedupe_key_enqueues_one_logical_notification_once(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = enqueue(dedupe_key="dossier:42:returned:email")
+        again = enqueue(dedupe_key="dossier:42:returned:email", body="a second text")
+    assert again.pk == first.pk
+    assert OutboxMessage.objects.count() == 1
+    assert len(callbacks) == 1
+    other = enqueue(dedupe_key="dossier:42:returned:sms", channel="sms", recipient="0912345678")
+    assert other.pk != first.pk
+
+
+# --- Delivery --------------------------------------------------------------------------------
+
+
+def test_due_email_is_delivered_and_marked_sent(db):
+    message = enqueue(payload={"html": "<p>Your dossier has a result.</p>"})
+    assert outbox_deliver_due() == 1
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["citizen@example.com"]
+    assert sent.subject == "Your dossier"
+    assert sent.body == "Your dossier has a result."
+    assert sent.alternatives[0][1] == "text/html"
+    assert sent.extra_headers["Message-ID"].startswith(f"<egov-outbox-{message.uuid}@")
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    assert message.sent_at is not None
+    assert message.attempts == 1
+    assert message.lease_until is None
+    # Nothing is due any more: it is not sent twice.
+    assert outbox_deliver_due() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_message_waits_for_its_next_attempt(db):
+    message = enqueue()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=1)
+    )
+    assert outbox_deliver_due() == 0
+    assert outbox_deliver_due(now=timezone.now() + timedelta(minutes=2)) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_delivery_respects_the_limit_and_the_order(db):
+    messages = [enqueue(recipient=f"c{n}@example.com") for n in range(3)]
+    assert outbox_deliver_due(limit=2) == 2
+    assert [m.to[0] for m in mail.outbox] == ["c0@example.com", "c1@example.com"]
+    assert outbox_deliver_due(limit=2) == 1
+    assert OutboxMessage.objects.get(pk=messages[2].pk).status == OutboxStatus.SENT
+
+
+def test_failed_attempts_back_off_then_give_up(db, settings, gateway):
+    settings.EGOV_SMS_BACKEND = "http"
+    settings.EGOV_SMS_HTTP_URL = gateway.url
+    settings.EGOV_OUTBOX_MAX_ATTEMPTS = 4
+    gateway.statuses = [500, 502, 503, 500]
+    message = enqueue(channel="sms", recipient="0912345678")
+    now = timezone.now()
+    for attempt in range(1, 4):
+        assert outbox_deliver_due(now=now) == 1
+        message.refresh_from_db()
+        assert message.status == OutboxStatus.PENDING
+        assert message.attempts == attempt
+        assert message.next_attempt_at == now + BACKOFF[attempt - 1]
+        assert "HTTP 5" in message.last_error
+        # Not due again before its time.
+        assert outbox_deliver_due(now=now + BACKOFF[attempt - 1] - timedelta(seconds=1)) == 0
+        now = message.next_attempt_at
+    assert outbox_deliver_due(now=now) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED
+    assert message.attempts == 4
+    assert "HTTP 500" in message.last_error
+    assert len(gateway.requests) == 4
+    # A failed message is never picked up again by itself.
+    assert outbox_deliver_due(now=now + timedelta(days=30)) == 0
+
+
+def test_backoff_schedule():
+    assert [services.backoff_delay(n) for n in range(1, 9)] == [
+        timedelta(seconds=30),
+        timedelta(minutes=2),
+        timedelta(minutes=8),
+        timedelta(minutes=30),
+        timedelta(hours=2),
+        timedelta(hours=6),
+        timedelta(hours=6),
+        timedelta(hours=6),
+    ]
+
+
+def test_a_retry_is_also_scheduled_as_a_task(db, settings):
+    settings.EGOV_SMS_BACKEND = "no-such-backend"
+    message = enqueue(channel="sms", recipient="0912345678")
+    now = timezone.now()
+    outbox_deliver_due(now=now)
+    message.refresh_from_db()
+    assert "EGOV_SMS_BACKEND must be one of console, file, http" in message.last_error
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["args"] == [message.pk]
+    assert task.run_after == now + BACKOFF[0]
+
+
+class DiesAfterSending:
+    """The real email backend, then the process dies before the message is marked sent."""
+
+    def send(self, message: OutboxMessage) -> None:
+        backends.EmailBackend().send(message)
+        raise SystemExit("killed")
+
+
+def test_worker_dying_mid_send_means_one_more_send_never_none(db, monkeypatch):
+    message = enqueue()
+    now = timezone.now()
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "backend_for", lambda channel: DiesAfterSending())
+        with pytest.raises(SystemExit):
+            outbox_deliver_due(now=now)
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENDING
+    assert message.lease_until == now + timedelta(seconds=300)
+    assert len(mail.outbox) == 1
+    # Another worker leaves it alone while the lease runs…
+    assert outbox_deliver_due(now=now + timedelta(seconds=299)) == 0
+    # …and sends it again once the lease has run out.
+    assert outbox_deliver_due(now=now + timedelta(seconds=301)) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    assert message.attempts == 2
+    assert len(mail.outbox) == 2
+    assert mail.outbox[0].extra_headers["Message-ID"] == mail.outbox[1].extra_headers["Message-ID"]
+
+
+def test_worker_dying_during_the_last_attempt_marks_the_message_failed(db, settings):
+    settings.EGOV_OUTBOX_MAX_ATTEMPTS = 2
+    message = enqueue()
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.SENDING, attempts=2, lease_until=now - timedelta(seconds=1)
+    )
+    assert outbox_deliver_due(now=now) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED
+    assert "stopped while sending" in message.last_error
+    assert mail.outbox == []
+
+
+def test_late_failure_does_not_undo_another_workers_claim(db, monkeypatch):
+    """A worker whose send outlasted its lease must not put back a message another worker
+    has claimed since."""
+    message = enqueue()
+    now = timezone.now()
+
+    class SlowThenFails:
+        def send(self, msg: OutboxMessage) -> None:
+            # Meanwhile the lease ran out and another worker claimed the message.
+            OutboxMessage.objects.filter(pk=msg.pk).update(lease_until=now + timedelta(hours=1))
+            raise backends.DeliveryError("timed out")
+
+    monkeypatch.setattr(services, "backend_for", lambda channel: SlowThenFails())
+    outbox_deliver_due(now=now)
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENDING
+    assert message.lease_until == now + timedelta(hours=1)
+
+
+def test_single_message_delivery_is_idempotent(db):
+    message = enqueue()
+    assert outbox_deliver_one(message_id=message.pk) == OutboxStatus.SENT
+    assert outbox_deliver_one(message_id=message.pk) == OutboxStatus.SENT
+    assert outbox_deliver_task.call(message.pk) == OutboxStatus.SENT
+    assert len(mail.outbox) == 1
+    assert outbox_deliver_one(message_id=10**9) == ""
+
+
+# --- Retrying a failed message -----------------------------------------------------------------
+
+
+def test_retry_gives_a_failed_message_a_fresh_series(world, django_capture_on_commit_callbacks):
+    message = enqueue()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.FAILED, attempts=8, last_error="SMTPServerDisconnected"
+    )
+    with pytest.raises(PermissionDenied):
+        outbox_message_retry(actor=world.leader_a, message=message)
+    with django_capture_on_commit_callbacks() as callbacks:
+        retried = outbox_message_retry(actor=world.admin, message=message)
+    assert len(callbacks) == 1
+    assert retried.status == OutboxStatus.PENDING
+    assert retried.attempts == 0
+    record = AuditRecord.objects.order_by("-seq").first()
+    assert record.action == "notifications.outbox.retry"
+    assert record.actor == world.admin
+    assert record.object_id == str(message.pk)
+    assert outbox_deliver_due() == 1
+    assert len(mail.outbox) == 1
+    with pytest.raises(ValidationFailed):
+        outbox_message_retry(actor=world.admin, message=message)
