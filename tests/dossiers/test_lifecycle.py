@@ -254,7 +254,7 @@ def test_files_are_checked_by_content_and_mandatory_components_required(desk):
             applicant=Applicant(name="A"),
             files=[fake],
         )
-    assert "not a real pdf file" in exc.value.fields["files[0]"][0]
+    assert "không phải là tệp pdf thật" in exc.value.fields["files[0]"][0]
     assert Dossier.objects.count() == 0
     real = services.Upload(plan.pk, "ban-ve.pdf", b"%PDF-1.7 ...")
     d = services.dossier_submit(
@@ -313,3 +313,45 @@ def test_public_lookup_with_secret_or_phone_and_throttling(desk):
         dossier_lookup(code=d.code, secret=d.lookup_secret, client="9.9.9.9")
     with pytest.raises(NF):  # an unknown code answers like a wrong secret
         dossier_lookup(code="NO-SUCH-CODE", secret="X", client="1.1.1.1")
+
+
+def test_citizen_is_notified_through_the_outbox(desk):
+    from egov.notifications.models import OutboxMessage
+
+    d = services.dossier_submit(
+        actor=desk.citizen, procedure=desk.permit, agency=None, channel="online",
+        applicant=Applicant(name="An", phone="0912345678", email="an@example.com"),
+    )  # fmt: skip
+    d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    d = services.dossier_hand_over(
+        actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
+    )
+    messages = OutboxMessage.objects.filter(object_id=str(d.pk)).order_by("created_at", "channel")
+    # submit and receive are told by SMS and email; an internal hand-over is not.
+    assert sorted(messages.values_list("channel", flat=True)) == ["email", "email", "sms", "sms"]
+    received = messages.filter(channel="sms").order_by("-created_at").first()
+    assert received.recipient == "+84912345678"
+    assert (
+        d.code in received.body
+        and "Đã tiếp nhận" in received.body
+        and d.lookup_secret in received.body
+    )
+
+
+def test_a_rolled_back_transition_sends_nothing(desk):
+    from django.db import transaction
+
+    from egov.notifications.models import OutboxMessage
+
+    d = services.dossier_submit(
+        actor=desk.citizen,
+        procedure=desk.permit,
+        agency=None,
+        channel="online",
+        applicant=Applicant(name="An", phone="0912345678"),
+    )
+    before = OutboxMessage.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+        raise RuntimeError("the request failed afterwards")
+    assert OutboxMessage.objects.count() == before

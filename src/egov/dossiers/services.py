@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -37,6 +37,7 @@ from egov.dossiers.models import (
     Satisfaction,
 )
 from egov.dossiers.transitions import TRANSITIONS, Actor
+from egov.notifications.services import outbox_enqueue
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import Agency, StaffRole
 from egov.procedures.models import Channel, OnlineType, Procedure
@@ -209,6 +210,7 @@ def dossier_submit(
         )
         _store_uploads(dossier, files, actor, DossierFile.Kind.COMPONENT, now)
         _event(dossier, actor, "submit", "", dossier.state, now)
+        _notify(dossier, "submit")
         audit_record_create(
             actor=actor, action="dossiers.dossier.submit", obj=dossier, agency_id=receiving.pk,
             changes={"procedure": procedure.code, "channel": channel},
@@ -283,6 +285,46 @@ def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dos
     return dossier, dossier.state
 
 
+# The actions a citizen is told about, by SMS and email (Decree 118/2025: the applicant is
+# informed when the dossier is received, needs more papers, is late, refused or done).
+NOTIFIED_ACTIONS = {
+    "submit", "receive", "request_completion", "refuse", "request_supplement", "apologize",
+    "complete", "return_result", "stop", "approve_withdrawal",
+}  # fmt: skip
+
+
+def _notify(dossier: Dossier, action: str) -> None:
+    """Enqueue the citizen's notifications in the current transaction (the outbox)."""
+    if action not in NOTIFIED_ACTIONS:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        state = str(dossier.get_state_display())
+        text = _("Dossier %(code)s (%(procedure)s): %(state)s.") % {
+            "code": dossier.code,
+            "procedure": dossier.procedure.name,
+            "state": state,
+        }
+        if dossier.appointment_at and not dossier.is_final:
+            local = timezone.localtime(dossier.appointment_at)
+            text += " " + _("Appointment: %(date)s.") % {"date": local.strftime("%H:%M %d/%m/%Y")}
+        text += " " + _("Lookup code: %(secret)s.") % {"secret": dossier.lookup_secret}
+        subject = _("Dossier %(code)s: %(state)s") % {"code": dossier.code, "state": state}
+    for channel, recipient in (
+        ("sms", dossier.applicant_phone),
+        ("email", dossier.applicant_email),
+    ):
+        if recipient:
+            outbox_enqueue(
+                channel=channel,
+                recipient=recipient,
+                subject=subject,
+                body=text,
+                dedupe_key=f"dossier:{dossier.pk}:{dossier.version}:{channel}",
+                object_type="dossiers.dossier",
+                object_id=str(dossier.pk),
+            )
+
+
 def _finish(
     dossier: Dossier,
     actor: User,
@@ -311,6 +353,7 @@ def _finish(
             "comment": comment,
         },
     )
+    _notify(dossier, action)
     return dossier
 
 
