@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -132,8 +133,11 @@ def submit_dossier(request: HttpRequest) -> Status[dict[str, Any]]:
         Agency.objects.filter(code=post.get("agency", "")).first() if post.get("agency") else None
     )
     uploads = []
-    for field, uploaded in request.FILES.items():
+    for field in request.FILES:
         if field.startswith("component_") and field[10:].isdigit():
+            uploaded = request.FILES.get(field)
+            if not isinstance(uploaded, UploadedFile):
+                continue
             uploads.append(Upload(int(field[10:]), uploaded.name or field, uploaded.read()))
     dossier = services.dossier_submit(
         actor=request_user(request),
@@ -270,7 +274,7 @@ def take_action(
     if action not in ACTIONS:
         raise NotFound()
     actor = request_user(request)
-    common = {"actor": actor, "dossier_id": dossier_id, "version": payload.version}
+    common: dict[str, Any] = {"actor": actor, "dossier_id": dossier_id, "version": payload.version}
     if action in ("receive", "complete", "return_result", "approve_withdrawal"):
         dossier = getattr(services, f"dossier_{action}")(**common, comment=payload.comment)
     elif action in ("request_completion", "request_supplement"):
