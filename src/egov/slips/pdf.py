@@ -319,6 +319,35 @@ class _Slip:
 
     # --- output ----------------------------------------------------------------------------
 
+    def letter_opening(self, form: str, dossier: SlipDossier, agency: AgencyHeader) -> None:
+        """The start of forms written as a letter to the applicant (04, 05): addressee, the
+        dossier received on which date for which procedure, and its code."""
+        self.story.append(Spacer(1, 8))
+        self.add(self.tr(f"{form}.to", applicant=dossier.applicant_name), "subtitle")
+        self.add(
+            self.tr(
+                f"{form}.received",
+                received_date=_capitalized(self.d(dossier.received_at)),
+                agency=agency.name,
+                procedure=dossier.procedure_name,
+            ),
+            "prose",
+        )
+        self.add(self.tr(f"{form}.code", code=dossier.code), "prose")
+
+    def finish_citizen_slip(
+        self, form: str, dossier: SlipDossier, signatures: Flowable, *, compress: bool
+    ) -> SlipResult:
+        """The end of every slip handed to the applicant (01-05): the signatures kept on one
+        page with the QR code to the lookup, then the PDF with its metadata."""
+        self.story.append(KeepTogether([signatures, self.qr_block(dossier)]))
+        return self.build(
+            title=_title(self, f"{form}.title", dossier.code),
+            subject=dossier.procedure_name,
+            keywords=self.plain(f"{form}.form"),
+            compress=compress,
+        )
+
     def build(
         self,
         *,
@@ -421,23 +450,11 @@ def receipt_slip(
     s.add(s.tr("receipt.received", received=s.dt(dossier.received_at)))
     s.add(s.tr("receipt.appointment", appointment=s.dt(dossier.appointment_at)))
     s.add(s.tr("receipt.delivery", delivery=s.or_blank(dossier.result_delivery)))
-    s.story.append(
-        KeepTogether(
-            [
-                s.signatures(
-                    Signer(title=s.t["receipt.sign_left"], name=dossier.applicant_name),
-                    Signer(title=s.t["receipt.sign_right"], name=dossier.receiving_officer),
-                ),
-                s.qr_block(dossier),
-            ]
-        )
+    signatures = s.signatures(
+        Signer(title=s.t["receipt.sign_left"], name=dossier.applicant_name),
+        Signer(title=s.t["receipt.sign_right"], name=dossier.receiving_officer),
     )
-    return s.build(
-        title=_title(s, "receipt.title", dossier.code),
-        subject=dossier.procedure_name,
-        keywords=s.plain("receipt.form"),
-        compress=compress,
-    )
+    return s.finish_citizen_slip("receipt", dossier, signatures, compress=compress)
 
 
 # --- 02 ------------------------------------------------------------------------------------
@@ -473,13 +490,8 @@ def supplement_request(
         ),
         "prose",
     )
-    s.story.append(KeepTogether([s.signatures(None, request.officer), s.qr_block(dossier)]))
-    return s.build(
-        title=_title(s, "supplement.title", dossier.code),
-        subject=dossier.procedure_name,
-        keywords=s.plain("supplement.form"),
-        compress=compress,
-    )
+    signatures = s.signatures(None, request.officer)
+    return s.finish_citizen_slip("supplement", dossier, signatures, compress=compress)
 
 
 # --- 03 ------------------------------------------------------------------------------------
@@ -505,13 +517,8 @@ def refusal_slip(
     for reason in refusal.reasons:
         s.add(s.tr("refusal.reason", text=reason), "item")
     s.add(s.tr("refusal.closing"), "prose")
-    s.story.append(KeepTogether([s.signatures(None, refusal.officer), s.qr_block(dossier)]))
-    return s.build(
-        title=_title(s, "refusal.title", dossier.code),
-        subject=dossier.procedure_name,
-        keywords=s.plain("refusal.form"),
-        compress=compress,
-    )
+    signatures = s.signatures(None, refusal.officer)
+    return s.finish_citizen_slip("refusal", dossier, signatures, compress=compress)
 
 
 # --- 04 ------------------------------------------------------------------------------------
@@ -530,18 +537,7 @@ def apology_slip(
     s = _Slip(texts, width=PORTRAIT_WIDTH)
     s.header(agency, form_key="apology", number=number, on=apology.issued_on)
     s.title("apology.title")
-    s.story.append(Spacer(1, 8))
-    s.add(s.tr("apology.to", applicant=dossier.applicant_name), "subtitle")
-    s.add(
-        s.tr(
-            "apology.received",
-            received_date=_capitalized(s.d(dossier.received_at)),
-            agency=agency.name,
-            procedure=dossier.procedure_name,
-        ),
-        "prose",
-    )
-    s.add(s.tr("apology.code", code=dossier.code), "prose")
+    s.letter_opening("apology", dossier, agency)
     s.add(s.tr("apology.appointment", appointment=s.dt(dossier.appointment_at)), "prose")
     s.add(s.tr("apology.late", agency=agency.name), "prose")
     s.add(s.tr("apology.reason", reason=apology.reason), "prose")
@@ -554,20 +550,8 @@ def apology_slip(
         "prose",
     )
     s.add(s.tr("apology.closing"), "prose")
-    s.story.append(
-        KeepTogether(
-            [
-                s.signatures(None, apology.signer, seal=True, recipients=apology.recipients),
-                s.qr_block(dossier),
-            ]
-        )
-    )
-    return s.build(
-        title=_title(s, "apology.title", dossier.code),
-        subject=dossier.procedure_name,
-        keywords=s.plain("apology.form"),
-        compress=compress,
-    )
+    signatures = s.signatures(None, apology.signer, seal=True, recipients=apology.recipients)
+    return s.finish_citizen_slip("apology", dossier, signatures, compress=compress)
 
 
 # --- 05 ------------------------------------------------------------------------------------
@@ -586,38 +570,15 @@ def stop_notice(
     s = _Slip(texts, width=PORTRAIT_WIDTH)
     s.header(agency, form_key="stop", number=number, on=notice.issued_on)
     s.title("stop.title")
-    s.story.append(Spacer(1, 8))
-    s.add(s.tr("stop.to", applicant=dossier.applicant_name), "subtitle")
-    s.add(
-        s.tr(
-            "stop.received",
-            received_date=_capitalized(s.d(dossier.received_at)),
-            agency=agency.name,
-            procedure=dossier.procedure_name,
-        ),
-        "prose",
-    )
-    s.add(s.tr("stop.code", code=dossier.code), "prose")
+    s.letter_opening("stop", dossier, agency)
     if notice.legal_basis:
         s.add(s.tr("stop.basis", legal_basis=notice.legal_basis), "prose")
     stopped = s.dt(notice.stopped_at) if notice.stopped_at else s.d(notice.issued_on)
     s.add(s.tr("stop.notice", agency=agency.name, stopped=stopped), "prose")
     s.add(s.tr("stop.reason", reason=notice.reason), "prose")
     s.add(s.tr("stop.closing"), "prose")
-    s.story.append(
-        KeepTogether(
-            [
-                s.signatures(None, notice.signer, seal=True, recipients=notice.recipients),
-                s.qr_block(dossier),
-            ]
-        )
-    )
-    return s.build(
-        title=_title(s, "stop.title", dossier.code),
-        subject=dossier.procedure_name,
-        keywords=s.plain("stop.form"),
-        compress=compress,
-    )
+    signatures = s.signatures(None, notice.signer, seal=True, recipients=notice.recipients)
+    return s.finish_citizen_slip("stop", dossier, signatures, compress=compress)
 
 
 # --- 06 ------------------------------------------------------------------------------------
