@@ -47,6 +47,7 @@ def test_whole_lifecycle_with_national_statuses(desk):
     assert d.national_status == NationalStatus.PROCESSED and d.processed_at
     d = services.dossier_return_result(actor=desk.desk, dossier_id=d.pk, version=d.version)
     assert d.national_status == NationalStatus.RESULT_RETURNED and d.is_final
+    assert d.ended_at == d.returned_at
     actions = list(d.events.values_list("action", flat=True))
     assert actions == ["submit", "receive", "hand_over", "hand_over", "complete", "return_result"]
     audited = set(
@@ -204,6 +205,7 @@ def test_withdrawal_and_stop(desk):
     assert d.national_status == NationalStatus.WITHDRAWAL_REQUESTED
     d = services.dossier_approve_withdrawal(actor=desk.desk, dossier_id=d.pk, version=d.version)
     assert d.state == DossierState.WITHDRAWN and d.is_final
+    assert d.ended_at is not None
     other = submit(desk)
     other = services.dossier_receive(actor=desk.desk, dossier_id=other.pk, version=other.version)
     other = services.dossier_hand_over(
@@ -216,7 +218,7 @@ def test_withdrawal_and_stop(desk):
     other = services.dossier_stop(
         actor=desk.leader, dossier_id=other.pk, version=other.version, reason="Hồ sơ giả mạo"
     )
-    assert other.national_status == NationalStatus.STOPPED
+    assert other.national_status == NationalStatus.STOPPED and other.ended_at is not None
 
 
 def test_the_last_step_is_completion_not_hand_over(desk):

@@ -26,6 +26,7 @@ from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from egov.core.files import upload_problem
 from egov.core.services import audit_record_create
 from egov.dossiers.models import (
+    FINAL_STATES,
     NATIONAL_STATUS,
     Dossier,
     DossierCounter,
@@ -338,6 +339,8 @@ def _finish(
     target = TRANSITIONS[action].target
     if target is not None:
         dossier.state = target
+    if dossier.state in FINAL_STATES and dossier.ended_at is None:
+        dossier.ended_at = now
     dossier.national_status = NATIONAL_STATUS[dossier.state]
     dossier.version += 1
     dossier.save()
@@ -412,7 +415,6 @@ def dossier_refuse(*, actor: User, dossier_id: int, version: int, reason: str) -
         raise ValidationFailed(fields={"reason": [_("Give the reason for the refusal.")]})
     dossier, old = _begin(actor, dossier_id, version, "refuse")
     now = timezone.now()
-    dossier.ended_at = now
     return _finish(dossier, actor, "refuse", old, now, comment=reason.strip())
 
 
@@ -540,7 +542,6 @@ def dossier_return_result(
     dossier, old = _begin(actor, dossier_id, version, "return_result")
     now = timezone.now()
     dossier.returned_at = now
-    dossier.ended_at = now
     return _finish(dossier, actor, "return_result", old, now, comment=comment)
 
 
@@ -551,7 +552,6 @@ def dossier_stop(*, actor: User, dossier_id: int, version: int, reason: str) -> 
         raise ValidationFailed(fields={"reason": [_("Give the reason for stopping.")]})
     dossier, old = _begin(actor, dossier_id, version, "stop")
     now = timezone.now()
-    dossier.ended_at = now
     return _finish(dossier, actor, "stop", old, now, comment=reason.strip())
 
 
@@ -577,7 +577,6 @@ def dossier_approve_withdrawal(
 ) -> Dossier:
     dossier, old = _begin(actor, dossier_id, version, "approve_withdrawal")
     now = timezone.now()
-    dossier.ended_at = now
     return _finish(dossier, actor, "approve_withdrawal", old, now, comment=comment)
 
 
