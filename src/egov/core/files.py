@@ -33,6 +33,11 @@ def sniff(name: str, content: bytes) -> FileKind | None:
     return None
 
 
+def extensions(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """The file name endings of ``kinds``, sorted: what a user is told may be uploaded."""
+    return tuple(sorted({e for kind, exts, _m in _SIGNATURES if kind in kinds for e in exts}))
+
+
 def upload_problem(
     name: str, content: bytes, *, allowed: tuple[str, ...], max_bytes: int
 ) -> str | None:

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, Ward
 
+from egov.accounts.validators import normalize_email
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.services import audit_record_create, model_changes
 from egov.core.text import fold
@@ -59,9 +60,9 @@ def _agency_contact_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         errors["name"] = [_("The name is required.")]
     if values.get("email"):
         try:
-            EmailValidator()(values["email"])
-        except DjangoValidationError:
-            errors["email"] = [_("Enter a valid email address.")]
+            normalize_email(values["email"])
+        except DjangoValidationError as exc:
+            errors["email"] = list(exc.messages)
     if values.get("website"):
         try:
             URLValidator(schemes=["http", "https"])(values["website"])

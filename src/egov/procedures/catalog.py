@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from egov.core.files import extensions, upload_problem
 from egov.organizations.models import StaffRole
 
 CODE_PATTERN = re.compile(r"^\d\.\d{6}$")
@@ -23,7 +24,9 @@ TIME_UNITS = ("working_days", "working_hours")
 STEP_ROLES = ("", StaffRole.DESK_OFFICER, StaffRole.SPECIALIST, StaffRole.LEADER, StaffRole.CLERK)
 # Longest processing time accepted: a year of working days, or as many working hours.
 MAX_TIME = {"working_days": Decimal(365), "working_hours": Decimal(365 * 8)}
-FORM_EXTENSIONS = (".doc", ".docx", ".pdf", ".odt", ".xls", ".xlsx", ".ods", ".rtf")
+# Form templates: documents and spreadsheets, checked by content in core.files.
+FORM_KINDS = ("pdf", "zip-office", "ole-office", "rtf")
+FORM_EXTENSIONS = extensions(FORM_KINDS)
 MAX_FORM_BYTES = 10 * 1024 * 1024
 
 
@@ -260,8 +263,4 @@ def _number(value: Decimal) -> str:
 
 def form_file_problem(name: str, content: bytes) -> str | None:
     """Why ``content`` cannot be published as the form template ``name``, or None."""
-    from egov.core.files import upload_problem
-
-    return upload_problem(
-        name, content, allowed=("pdf", "zip-office", "ole-office", "rtf"), max_bytes=MAX_FORM_BYTES
-    )
+    return upload_problem(name, content, allowed=FORM_KINDS, max_bytes=MAX_FORM_BYTES)
