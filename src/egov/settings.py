@@ -214,7 +214,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "egov_cache",
-    }
+    },
+    # Per process, for values every page reads and that may be a few minutes stale (the
+    # site's name and province): no database query on each request.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "egov-local"},
 }
 
 # --- Background tasks (Django tasks API, database backend) ---------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province
@@ -71,7 +71,7 @@ class SiteInfo:
 
 def site_get() -> SiteInfo:
     """The site's name, from configuration or from the province this installation serves."""
-    info = cache.get(SITE_CACHE_KEY)
+    info = caches["local"].get(SITE_CACHE_KEY)
     if info is None:
         province = (
             AdministrativeUnit.objects.filter(parent__isnull=True, level__code="province")
@@ -83,7 +83,7 @@ def site_get() -> SiteInfo:
             province_name=province.name if province else "",
             province_code=province.code if province else "",
         )
-        cache.set(SITE_CACHE_KEY, info, 300)
+        caches["local"].set(SITE_CACHE_KEY, info, 300)
     return info
 
 

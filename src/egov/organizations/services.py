@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -174,7 +174,7 @@ def agency_update(*, actor: User | AnonymousUser | None, agency: Agency, **value
             agency_id=locked.pk,
             changes=changes,
         )
-        cache.delete(SITE_CACHE_KEY)
+        caches["local"].delete(SITE_CACHE_KEY)
     return locked
 
 
@@ -291,5 +291,5 @@ def divisions_load_province(
         obj=unit,
         changes={"province": province.name, "created": created, "communes_added": len(new_units)},
     )
-    cache.delete(SITE_CACHE_KEY)
+    caches["local"].delete(SITE_CACHE_KEY)
     return unit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from egov.core.errors import NotFound, ValidationFailed
@@ -96,11 +96,7 @@ def procedure_get(*, code: str) -> Procedure:
         .select_related(
             "sector", "level", "implementing_agency", "implementing_agency_type", "receiving_agency"
         )
-        .prefetch_related(
-            "fees",
-            "steps",
-            Prefetch("components", queryset=ProcedureComponent.objects.order_by("order")),
-        )
+        .prefetch_related("fees", "steps", "components")
         .first()
     )
     if procedure is None:
