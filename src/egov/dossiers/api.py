@@ -6,18 +6,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile as NinjaUploadedFile
 from ninja.responses import Status
 
 from egov.core.api import ERROR_RESPONSES
-from egov.core.errors import NotFound, ValidationFailed
+from egov.core.errors import ValidationFailed
 from egov.core.http import request_user
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Dossier
-from egov.dossiers.services import Applicant, Upload
+from egov.dossiers.services import ActionInput, Applicant, Upload
+from egov.dossiers.transitions import TRANSITIONS
 from egov.organizations.models import Agency
 from egov.procedures.models import Procedure
 
@@ -31,6 +34,7 @@ class EventOut(Schema):
     from_state: str
     to_state: str
     comment: str
+    data: dict[str, Any] = Field({}, description="Details of the action (amount, assignee…).")
 
 
 class DossierOut(Schema):
@@ -46,6 +50,8 @@ class DossierOut(Schema):
     receiving_agency: str
     current_agency: str
     step_index: int
+    assignee_id: int | None = None
+    assignee_name: str = ""
     applicant_name: str
     submitted_at: datetime
     received_at: datetime | None
@@ -54,6 +60,9 @@ class DossierOut(Schema):
     returned_at: datetime | None
     lookup_secret: str | None = Field(None, description="Only for the applicant and staff.")
     events: list[EventOut] = []
+    actions: list[str] = Field(
+        [], description="The actions the caller may take now (on single-dossier answers)."
+    )
 
 
 class PublicDossierOut(Schema):
@@ -82,12 +91,14 @@ def _events(dossier: Dossier, *, public: bool) -> list[dict[str, Any]]:
             or e.action
             in ("request_completion", "request_supplement", "refuse", "stop", "apologize")
             else "",
+            "data": {} if public else e.data,
         }
         for e in dossier.events.all()
     ]
 
 
-def dossier_out(dossier: Dossier, *, with_events: bool = True) -> dict[str, Any]:
+def dossier_out(dossier: Dossier, *, with_events: bool = True, user: Any = None) -> dict[str, Any]:
+    """The answer for ``dossier``; with ``user``, the actions that user may take on it now."""
     return {
         "id": dossier.pk,
         "code": dossier.code,
@@ -101,6 +112,10 @@ def dossier_out(dossier: Dossier, *, with_events: bool = True) -> dict[str, Any]
         "receiving_agency": dossier.receiving_agency.name,
         "current_agency": dossier.current_agency.name,
         "step_index": dossier.step_index,
+        "assignee_id": dossier.assignee_id,
+        "assignee_name": (dossier.assignee.get_full_name() or dossier.assignee.sign_in)
+        if dossier.assignee
+        else "",
         "applicant_name": dossier.applicant_name,
         "submitted_at": dossier.submitted_at,
         "received_at": dossier.received_at,
@@ -109,6 +124,7 @@ def dossier_out(dossier: Dossier, *, with_events: bool = True) -> dict[str, Any]
         "returned_at": dossier.returned_at,
         "lookup_secret": dossier.lookup_secret,
         "events": _events(dossier, public=False) if with_events else [],
+        "actions": selectors.actions_available(user=user, dossier=dossier) if user else [],
     }
 
 
@@ -167,9 +183,8 @@ def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/me/dossiers/{dossier_id}", response={200: DossierOut, **ERROR_RESPONSES})
 def my_dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
-    return dossier_out(
-        selectors.citizen_dossier_get(user=request_user(request), dossier_id=dossier_id)
-    )
+    user = request_user(request)
+    return dossier_out(selectors.citizen_dossier_get(user=user, dossier_id=dossier_id), user=user)
 
 
 class RatingIn(Schema):
@@ -244,7 +259,8 @@ def staff_inbox(request: HttpRequest, params: Query[InboxParams]) -> list[dict[s
 
 @router.get("/staff/dossiers/{dossier_id}", response={200: DossierOut, **ERROR_RESPONSES})
 def staff_dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
-    return dossier_out(selectors.staff_dossier_get(user=request.user, dossier_id=dossier_id))
+    user = request_user(request)
+    return dossier_out(selectors.staff_dossier_get(user=user, dossier_id=dossier_id), user=user)
 
 
 class TransitionIn(Schema):
@@ -253,13 +269,45 @@ class TransitionIn(Schema):
     reason: str = Field("", max_length=4000)
     missing: str = Field("", max_length=4000)
     to_agency: str = Field("", description="identifier code, for hand_over")
+    assignee: int | None = Field(
+        None,
+        description="user id (as in GET /agencies/{id}/staff), for assign; "
+        "leave it out to take the dossier yourself",
+    )
+    to_step: int | None = Field(
+        None, ge=0, description="0-based index of an earlier step, for return_step"
+    )
+    amount: int | None = Field(None, description="in VND, for request_payment")
     new_appointment: datetime | None = None
 
 
-ACTIONS = [
-    "receive", "request_completion", "refuse", "hand_over", "request_supplement", "supplement",
-    "apologize", "complete", "return_result", "stop", "request_withdrawal", "approve_withdrawal",
-]  # fmt: skip
+def _action_input(payload: TransitionIn, files: tuple[Upload, ...] = ()) -> ActionInput:
+    """Resolve the references in ``payload`` (agency code, user id) into objects."""
+    to_agency = None
+    if payload.to_agency:
+        to_agency = Agency.objects.filter(code=payload.to_agency, is_active=True).first()
+        if to_agency is None:
+            raise ValidationFailed(fields={"to_agency": [_("Unknown agency.")]})
+    assignee = None
+    if payload.assignee is not None:
+        assignee = get_user_model().objects.filter(pk=payload.assignee, is_active=True).first()
+        if assignee is None:
+            raise ValidationFailed(fields={"assignee": [_("Unknown user.")]})
+    return ActionInput(
+        version=payload.version,
+        comment=payload.comment,
+        reason=payload.reason,
+        missing=payload.missing,
+        to_agency=to_agency,
+        assignee=assignee,
+        to_step=payload.to_step,
+        new_appointment=payload.new_appointment,
+        amount=payload.amount,
+        files=files,
+    )
+
+
+ACTIONS_DOC = ", ".join(TRANSITIONS)
 
 
 @router.post(
@@ -268,32 +316,35 @@ ACTIONS = [
 def take_action(
     request: HttpRequest, dossier_id: int, action: str, payload: TransitionIn
 ) -> dict[str, Any]:
-    """Take an action on a dossier: one of receive, request_completion, refuse, hand_over,
-    request_supplement, supplement, apologize, complete, return_result, stop,
-    request_withdrawal, approve_withdrawal. The service checks who may, and from which state."""
-    if action not in ACTIONS:
-        raise NotFound()
+    """Take an action on a dossier (JSON). `action` is one of: receive, request_completion,
+    refuse, assign, hand_over, return_step, request_supplement, supplement, request_payment,
+    confirm_payment, apologize, stop, request_withdrawal, approve_withdrawal, complete,
+    return_result (404 for another). The service checks who may, and from which state (409
+    `invalid_transition`); `version` must be the one you read (409 `conflict`). Files (a
+    supplement's documents, the result of `complete`) go to `.../files` as multipart."""
     actor = request_user(request)
-    common: dict[str, Any] = {"actor": actor, "dossier_id": dossier_id, "version": payload.version}
-    if action in ("receive", "complete", "return_result", "approve_withdrawal"):
-        dossier = getattr(services, f"dossier_{action}")(**common, comment=payload.comment)
-    elif action in ("request_completion", "request_supplement"):
-        dossier = getattr(services, f"dossier_{action}")(**common, missing=payload.missing)
-    elif action in ("refuse", "stop"):
-        dossier = getattr(services, f"dossier_{action}")(**common, reason=payload.reason)
-    elif action == "request_withdrawal":
-        dossier = services.dossier_request_withdrawal(**common, reason=payload.reason)
-    elif action == "supplement":
-        dossier = services.dossier_supplement(**common, comment=payload.comment)
-    elif action == "hand_over":
-        target = Agency.objects.filter(code=payload.to_agency, is_active=True).first()
-        if target is None:
-            raise ValidationFailed(fields={"to_agency": [_("Unknown agency.")]})
-        dossier = services.dossier_hand_over(**common, to_agency=target, comment=payload.comment)
-    else:  # apologize
-        if payload.new_appointment is None:
-            raise ValidationFailed(fields={"new_appointment": [_("Give the new appointment.")]})
-        dossier = services.dossier_apologize(
-            **common, new_appointment=payload.new_appointment, reason=payload.reason
-        )
-    return dossier_out(dossier)
+    dossier = services.dossier_act(
+        actor=actor, dossier_id=dossier_id, action=action, data=_action_input(payload)
+    )
+    return dossier_out(dossier, user=actor)
+
+
+@router.post(
+    "/dossiers/{dossier_id}/actions/{action}/files",
+    response={200: DossierOut, **ERROR_RESPONSES},
+)
+def take_action_with_files(
+    request: HttpRequest,
+    dossier_id: int,
+    action: str,
+    payload: Form[TransitionIn],
+    files: File[list[NinjaUploadedFile]] | None = None,
+) -> dict[str, Any]:
+    """The same as the JSON call, as multipart/form-data with the same fields and any number
+    of `files` parts: the documents of a `supplement`, the result files of `complete`."""
+    actor = request_user(request)
+    uploads = tuple(Upload(None, f.name or "file", f.read()) for f in files or [])
+    dossier = services.dossier_act(
+        actor=actor, dossier_id=dossier_id, action=action, data=_action_input(payload, uploads)
+    )
+    return dossier_out(dossier, user=actor)

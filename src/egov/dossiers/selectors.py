@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.validators import normalize_mobile_phone
 from egov.core.errors import NotFound, TooManyRequests, ValidationFailed
 from egov.dossiers.models import FINAL_STATES, Dossier, DossierState
+from egov.dossiers.transitions import TRANSITIONS, may_act
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import StaffRole
 
@@ -33,14 +35,17 @@ def _base() -> QuerySet[Dossier]:
 
 
 def staff_dossiers(user: User | AnonymousUser | None) -> QuerySet[Dossier]:
-    """Dossiers a staff member may see: received by, or handled now in, their agencies."""
+    """Dossiers a staff member may see: received by, or handled now in, their agencies, and
+    the ones assigned to them (a unit's specialist, on a dossier of the department above)."""
     scope = org_permissions.roles_scope(user, *STAFF_ROLES)
     wide = org_permissions.read_scope(user)
     if wide.everything:
         return _base()
     if not scope.paths:
         return Dossier.objects.none()
-    return _base().filter(scope.q("receiving_agency__") | scope.q("current_agency__"))
+    return _base().filter(
+        scope.q("receiving_agency__") | scope.q("current_agency__") | Q(assignee=user)
+    )
 
 
 @dataclass(frozen=True)
@@ -146,3 +151,28 @@ def dossier_lookup(*, code: str, secret: str, client: str) -> Dossier:
 
 def overdue_q() -> Q:
     return Q(appointment_at__lt=timezone.now()) & ~Q(state__in=FINAL_STATES)
+
+
+def actions_available(*, user: User | AnonymousUser | None, dossier: Dossier) -> list[str]:
+    """The actions (names of ``transitions.TRANSITIONS``, in its order) ``user`` may take on
+    ``dossier`` now: allowed from its state, ``user`` is the right actor, and the action's
+    own conditions hold (a next step for hand_over, an earlier one for return_step, the
+    apology limit). Rating is not a transition: it is never listed."""
+    steps: int | None = None
+    limit = getattr(settings, "EGOV_APOLOGY_LIMIT", 1)
+    actions = []
+    for action, transition in TRANSITIONS.items():
+        if dossier.state not in transition.sources:
+            continue
+        if action == "return_step" and dossier.step_index == 0:
+            continue
+        if action == "apologize" and dossier.apology_count >= limit:
+            continue
+        if action == "hand_over":
+            if steps is None:
+                steps = len(dossier.procedure.steps.all())
+            if dossier.step_index + 1 >= steps:
+                continue
+        if may_act(user, dossier, transition.actor):
+            actions.append(action)
+    return actions

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import mimetypes
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +23,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from egov.core.audit import register_actions
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.files import upload_problem
 from egov.core.services import audit_record_create
@@ -37,7 +41,7 @@ from egov.dossiers.models import (
     DossierState,
     Satisfaction,
 )
-from egov.dossiers.transitions import TRANSITIONS, Actor
+from egov.dossiers.transitions import ASSIGNEE_ROLES, TRANSITIONS, may_act
 from egov.notifications.services import outbox_enqueue
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import Agency, StaffRole
@@ -46,6 +50,31 @@ from egov.worktime.selectors import calendar_get
 
 if TYPE_CHECKING:
     from egov.accounts.models import User
+
+# The labels of the audit records these services write (shown on the audit pages).
+# Registered here, on import, because the app's AppConfig has no ready() yet.
+register_actions(
+    {
+        "dossiers.dossier.submit": gettext_lazy("Dossier submitted"),
+        "dossiers.dossier.receive": gettext_lazy("Dossier received"),
+        "dossiers.dossier.request_completion": gettext_lazy("Completion requested before receipt"),
+        "dossiers.dossier.refuse": gettext_lazy("Dossier refused"),
+        "dossiers.dossier.assign": gettext_lazy("Dossier assigned"),
+        "dossiers.dossier.hand_over": gettext_lazy("Dossier handed over"),
+        "dossiers.dossier.return_step": gettext_lazy("Dossier returned to an earlier step"),
+        "dossiers.dossier.request_supplement": gettext_lazy("Supplement requested"),
+        "dossiers.dossier.supplement": gettext_lazy("Dossier supplemented"),
+        "dossiers.dossier.request_payment": gettext_lazy("Payment requested"),
+        "dossiers.dossier.confirm_payment": gettext_lazy("Payment confirmed"),
+        "dossiers.dossier.apologize": gettext_lazy("Apology with a new appointment"),
+        "dossiers.dossier.stop": gettext_lazy("Processing stopped"),
+        "dossiers.dossier.request_withdrawal": gettext_lazy("Withdrawal requested"),
+        "dossiers.dossier.approve_withdrawal": gettext_lazy("Withdrawal approved"),
+        "dossiers.dossier.complete": gettext_lazy("Dossier processed"),
+        "dossiers.dossier.return_result": gettext_lazy("Result returned"),
+        "dossiers.dossier.rate": gettext_lazy("Service rated"),
+    }
+)
 
 # Letters and digits that cannot be mistaken for one another on a printed slip.
 _SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -73,7 +102,7 @@ def _next_code(agency: Agency, at: datetime) -> str:
 class Upload:
     """A file sent for one of the procedure's dossier components."""
 
-    component_id: int
+    component_id: int | None  # None: not tied to one component (a supplement)
     name: str
     content: bytes
 
@@ -109,14 +138,34 @@ def _check_uploads(
             )
 
 
+def _check_files(uploads: list[Upload] | tuple[Upload, ...], errors: dict[str, list[str]]) -> None:
+    """The content checks of ``_check_uploads`` for files not tied to a component."""
+    for i, upload in enumerate(uploads):
+        problem = upload_problem(
+            upload.name, upload.content, allowed=ALLOWED_UPLOADS, max_bytes=_max_upload_bytes()
+        )
+        if problem:
+            errors.setdefault(f"files[{i}]", []).append(problem)
+
+
 def _store_uploads(
-    dossier: Dossier, uploads: list[Upload], actor: User, kind: str, now: datetime
+    dossier: Dossier,
+    uploads: list[Upload],
+    actor: User,
+    kind: str,
+    now: datetime,
+    stored: list[str] | None = None,
 ) -> None:
+    """Save ``uploads`` as files of ``dossier``; the names written go to ``stored``.
+
+    A component id that is not one of the procedure's components is kept as no component.
+    """
+    components = {c.pk for c in dossier.procedure.components.all()} if uploads else set()
     for upload in uploads:
         record = DossierFile(
             dossier=dossier,
             kind=kind,
-            component_id=upload.component_id,
+            component_id=upload.component_id if upload.component_id in components else None,
             name=Path(upload.name).name[:255],
             content_type=mimetypes.guess_type(upload.name)[0] or "application/octet-stream",
             size=len(upload.content),
@@ -124,7 +173,27 @@ def _store_uploads(
             uploaded_by=actor,
         )
         record.file.save(Path(upload.name).name, ContentFile(upload.content), save=False)
+        if stored is not None:
+            stored.append(record.file.name)
         record.save()
+
+
+@contextmanager
+def _discard_files_on_error() -> Iterator[list[str]]:
+    """Delete the files written inside the block when it fails (its transaction rolls back).
+
+    Files written by a service that succeeded, inside a caller's transaction that rolls back
+    later, stay on disk: Django has no hook on rollback. They are orphans, not dossier files.
+    """
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        storage = DossierFile._meta.get_field("file").storage  # type: ignore[attr-defined]
+        for name in stored:
+            with suppress(OSError):
+                storage.delete(name)
+        raise
 
 
 @dataclass(frozen=True)
@@ -189,7 +258,7 @@ def dossier_submit(
         raise ValidationFailed(fields=errors)
     assert receiving is not None
     now = timezone.now()
-    with transaction.atomic():
+    with _discard_files_on_error() as stored, transaction.atomic():
         dossier = Dossier.objects.create(
             code=_next_code(receiving, now),
             procedure=procedure,
@@ -209,7 +278,7 @@ def dossier_submit(
             idempotency_key=idempotency_key,
             submitted_at=now,
         )
-        _store_uploads(dossier, files, actor, DossierFile.Kind.COMPONENT, now)
+        _store_uploads(dossier, files, actor, DossierFile.Kind.COMPONENT, now, stored)
         _event(dossier, actor, "submit", "", dossier.state, now)
         _notify(dossier, "submit")
         audit_record_create(
@@ -241,22 +310,7 @@ def _event(
 
 
 def _may_act(actor: User, dossier: Dossier, who: str) -> bool:
-    if who == Actor.DESK:
-        return org_permissions.roles_scope(actor, StaffRole.DESK_OFFICER).contains(
-            dossier.receiving_agency
-        )
-    if who == Actor.HANDLER:
-        roles = (StaffRole.DESK_OFFICER, StaffRole.SPECIALIST, StaffRole.LEADER)
-        return org_permissions.roles_scope(actor, *roles).contains(dossier.current_agency)
-    if who == Actor.LEADER:
-        return org_permissions.roles_scope(actor, StaffRole.LEADER).contains(dossier.current_agency)
-    if who == Actor.APPLICANT:
-        return (dossier.applicant_id is not None and dossier.applicant_id == actor.pk) or (
-            org_permissions.roles_scope(actor, StaffRole.DESK_OFFICER).contains(
-                dossier.receiving_agency
-            )
-        )
-    return False
+    return may_act(actor, dossier, who)
 
 
 def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dossier, str]:
@@ -290,11 +344,11 @@ def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dos
 # informed when the dossier is received, needs more papers, is late, refused or done).
 NOTIFIED_ACTIONS = {
     "submit", "receive", "request_completion", "refuse", "request_supplement", "apologize",
-    "complete", "return_result", "stop", "approve_withdrawal",
+    "complete", "return_result", "stop", "approve_withdrawal", "request_payment",
 }  # fmt: skip
 
 
-def _notify(dossier: Dossier, action: str) -> None:
+def _notify(dossier: Dossier, action: str, note: str = "") -> None:
     """Enqueue the citizen's notifications in the current transaction (the outbox)."""
     if action not in NOTIFIED_ACTIONS:
         return
@@ -308,6 +362,8 @@ def _notify(dossier: Dossier, action: str) -> None:
         if dossier.appointment_at and not dossier.is_final:
             local = timezone.localtime(dossier.appointment_at)
             text += " " + _("Appointment: %(date)s.") % {"date": local.strftime("%H:%M %d/%m/%Y")}
+        if note:
+            text += " " + note
         text += " " + _("Lookup code: %(secret)s.") % {"secret": dossier.lookup_secret}
         subject = _("Dossier %(code)s: %(state)s") % {"code": dossier.code, "state": state}
     for channel, recipient in (
@@ -334,8 +390,12 @@ def _finish(
     now: datetime,
     *,
     comment: str = "",
+    changes: dict[str, Any] | None = None,
+    note: str = "",
     **event: Any,
 ) -> Dossier:
+    """Write the change, its timeline event, its audit record (with ``changes`` added) and the
+    citizen's notifications (with ``note`` added to the text), in the caller's transaction."""
     target = TRANSITIONS[action].target
     if target is not None:
         dossier.state = target
@@ -354,9 +414,10 @@ def _finish(
             "state": [old_state, dossier.state],
             "version": dossier.version,
             "comment": comment,
+            **(changes or {}),
         },
     )
-    _notify(dossier, action)
+    _notify(dossier, action, note)
     return dossier
 
 
@@ -442,6 +503,133 @@ def dossier_hand_over(
 
 
 @transaction.atomic
+def dossier_assign(
+    *, actor: User, dossier_id: int, version: int, assignee: User, comment: str = ""
+) -> Dossier:
+    """Give the dossier to a specialist or leader of the handling agency, or of a unit under
+    it; a specialist may take it for themselves. The assignee may then act as a handler."""
+    dossier, old = _begin(actor, dossier_id, version, "assign")
+    scope = org_permissions.roles_scope(assignee, *ASSIGNEE_ROLES)
+    here = dossier.current_agency.path
+    # A role in the handling agency's subtree, or above it (whoever may handle it anyway).
+    if not assignee.is_active or not (
+        scope.everything or any(p.startswith(here) or here.startswith(p) for p in scope.paths)
+    ):
+        raise ValidationFailed(
+            fields={
+                "assignee": [
+                    _("Choose a specialist or a leader of %(agency)s or of one of its units.")
+                    % {"agency": dossier.current_agency.name}
+                ]
+            }
+        )
+    previous = dossier.assignee_id
+    dossier.assignee = assignee
+    label = assignee.get_full_name() or assignee.sign_in
+    return _finish(
+        dossier, actor, "assign", old, timezone.now(), comment=comment.strip(),
+        changes={"assignee": [previous, assignee.pk]},
+        data={"assignee": assignee.pk, "assignee_label": label},
+    )  # fmt: skip
+
+
+def _step_agency(dossier: Dossier, step_index: int) -> Agency:
+    """The agency that handled step ``step_index`` last: where the latest hand-over (or return)
+    to that step sent the dossier; for the first step, the receiving agency."""
+    event = (
+        DossierEvent.objects.filter(dossier=dossier, step_index=step_index, to_agency__isnull=False)
+        .select_related("to_agency")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is not None and event.to_agency is not None:
+        return event.to_agency
+    return dossier.receiving_agency
+
+
+@transaction.atomic
+def dossier_return_step(
+    *, actor: User, dossier_id: int, version: int, to_step: int, reason: str
+) -> Dossier:
+    """Send the dossier back to an earlier step (``to_step``, 0-based) and to the agency that
+    handled it, with the reason; nobody is assigned there and the step's time starts again."""
+    dossier, old = _begin(actor, dossier_id, version, "return_step")
+    if dossier.step_index == 0:
+        raise Conflict(
+            _("This is the first step: there is no earlier step to return to."),
+            code="invalid_transition",
+        )
+    errors: dict[str, list[str]] = {}
+    if not 0 <= to_step < dossier.step_index:
+        errors["to_step"] = [
+            _("Choose an earlier step, from 1 to %(last)s.") % {"last": dossier.step_index}
+        ]
+    if not reason.strip():
+        errors["reason"] = [_("Give the reason for returning the dossier.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    now = timezone.now()
+    from_agency, from_step = dossier.current_agency, dossier.step_index
+    to_agency = _step_agency(dossier, to_step)
+    dossier.current_agency = to_agency
+    dossier.assignee = None
+    dossier.step_index = to_step
+    dossier.step_due_at = _step_due(dossier, now)
+    return _finish(
+        dossier, actor, "return_step", old, now, comment=reason.strip(),
+        changes={"step_index": [from_step, to_step], "agency": [from_agency.pk, to_agency.pk]},
+        from_agency=from_agency, to_agency=to_agency, step_index=to_step,
+        step_due_at=dossier.step_due_at, data={"from_step": from_step, "to_step": to_step},
+    )  # fmt: skip
+
+
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+@transaction.atomic
+def dossier_request_payment(
+    *, actor: User, dossier_id: int, version: int, amount: int, comment: str
+) -> Dossier:
+    """Ask the applicant to pay a fee or charge (national status 6): ``amount`` in VND and
+    ``comment`` saying what it is for. The clock does not pause."""
+    dossier, old = _begin(actor, dossier_id, version, "request_payment")
+    errors: dict[str, list[str]] = {}
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        errors["amount"] = [_("Enter the amount to pay, in VND, more than 0.")]
+    if not comment.strip():
+        errors["comment"] = [_("Say what the payment is for.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    note = _("Amount to pay: %(amount)s VND (%(what)s).") % {
+        "amount": _vnd(amount),
+        "what": comment.strip(),
+    }
+    return _finish(
+        dossier, actor, "request_payment", old, timezone.now(), comment=comment.strip(),
+        changes={"amount": amount}, note=note, data={"amount": amount},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def dossier_confirm_payment(
+    *, actor: User, dossier_id: int, version: int, comment: str = ""
+) -> Dossier:
+    """The applicant paid what was asked: processing goes on."""
+    dossier, old = _begin(actor, dossier_id, version, "confirm_payment")
+    request = (
+        DossierEvent.objects.filter(dossier=dossier, action="request_payment")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    amount = request.data.get("amount") if request is not None else None
+    return _finish(
+        dossier, actor, "confirm_payment", old, timezone.now(), comment=comment.strip(),
+        changes={"amount": amount}, data={"amount": amount},
+    )  # fmt: skip
+
+
+@transaction.atomic
 def dossier_request_supplement(
     *, actor: User, dossier_id: int, version: int, missing: str
 ) -> Dossier:
@@ -456,7 +644,6 @@ def dossier_request_supplement(
     return _finish(dossier, actor, "request_supplement", old, now, comment=missing.strip())
 
 
-@transaction.atomic
 def dossier_supplement(
     *,
     actor: User,
@@ -467,19 +654,20 @@ def dossier_supplement(
 ) -> Dossier:
     """The citizen (or the desk for them) supplied what was asked; the clock runs again and
     the appointment moves by the working time the dossier waited."""
+    with _discard_files_on_error() as stored, transaction.atomic():
+        return _supplement(actor, dossier_id, version, comment, list(files or []), stored)
+
+
+def _supplement(
+    actor: User, dossier_id: int, version: int, comment: str, files: list[Upload], stored: list[str]
+) -> Dossier:
     dossier, old = _begin(actor, dossier_id, version, "supplement")
     now = timezone.now()
-    files = files or []
     errors: dict[str, list[str]] = {}
-    for i, upload in enumerate(files):
-        problem = upload_problem(
-            upload.name, upload.content, allowed=ALLOWED_UPLOADS, max_bytes=_max_upload_bytes()
-        )
-        if problem:
-            errors.setdefault(f"files[{i}]", []).append(problem)
+    _check_files(files, errors)
     if errors:
         raise ValidationFailed(fields=errors)
-    _store_uploads(dossier, files, actor, DossierFile.Kind.SUPPLEMENT, now)
+    _store_uploads(dossier, files, actor, DossierFile.Kind.SUPPLEMENT, now, stored)
     if old == DossierState.COMPLETION_REQUESTED:
         dossier.state = DossierState.SUBMITTED
     else:
@@ -525,14 +713,35 @@ def dossier_apologize(
     )  # fmt: skip
 
 
-@transaction.atomic
-def dossier_complete(*, actor: User, dossier_id: int, version: int, comment: str = "") -> Dossier:
-    """A leader approves: processing is done (national status 9)."""
-    dossier, old = _begin(actor, dossier_id, version, "complete")
-    now = timezone.now()
-    dossier.processed_at = now
-    dossier.step_due_at = None
-    return _finish(dossier, actor, "complete", old, now, comment=comment)
+def dossier_complete(
+    *,
+    actor: User,
+    dossier_id: int,
+    version: int,
+    comment: str = "",
+    files: list[Upload] | None = None,
+) -> Dossier:
+    """A leader approves: processing is done (national status 9).
+
+    ``files`` are the result (the permit, the certificate…), stored as result files after
+    the same checks as a submission's files; one bad file refuses the whole call. A result
+    file is never required here, even when the catalog describes an electronic result.
+    """
+    with _discard_files_on_error() as stored, transaction.atomic():
+        dossier, old = _begin(actor, dossier_id, version, "complete")
+        files = list(files or [])
+        errors: dict[str, list[str]] = {}
+        _check_files(files, errors)
+        if errors:
+            raise ValidationFailed(fields=errors)
+        now = timezone.now()
+        _store_uploads(dossier, files, actor, DossierFile.Kind.RESULT, now, stored)
+        dossier.processed_at = now
+        dossier.step_due_at = None
+        return _finish(
+            dossier, actor, "complete", old, now, comment=comment,
+            changes={"result_files": len(files)} if files else None,
+        )  # fmt: skip
 
 
 @transaction.atomic
@@ -611,3 +820,81 @@ def dossier_rate(*, actor: User, dossier_id: int, value: str, comment: str = "")
         changes={"value": value},
     )
     return rating
+
+
+# --- One entry point for every action (the API and the pages) ------------------------------
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """What an actor sends with an action; each action reads the fields it needs."""
+
+    version: int
+    comment: str = ""
+    reason: str = ""
+    missing: str = ""
+    to_agency: Agency | None = None  # hand_over
+    assignee: User | None = None  # assign; None: the actor takes it
+    to_step: int | None = None  # return_step: 0-based index of an earlier step
+    new_appointment: datetime | None = None  # apologize
+    amount: int | None = None  # request_payment, in VND
+    files: tuple[Upload, ...] = ()  # supplement, complete (result files)
+
+
+def _required(name: str, message: str) -> ValidationFailed:
+    return ValidationFailed(fields={name: [message]})
+
+
+def dossier_act(*, actor: User, dossier_id: int, action: str, data: ActionInput) -> Dossier:
+    """Take ``action`` (a name of ``transitions.TRANSITIONS``) on the dossier with ``data``.
+
+    Unknown action: NotFound. A missing input the action needs: ValidationFailed on its field.
+    Then the action's own service checks the version, the state and the actor.
+    """
+    if action not in TRANSITIONS:
+        raise NotFound(_("Unknown action."))
+    common: dict[str, Any] = {"actor": actor, "dossier_id": dossier_id, "version": data.version}
+    match action:
+        case "receive":
+            return dossier_receive(**common, comment=data.comment)
+        case "return_result":
+            return dossier_return_result(**common, comment=data.comment)
+        case "approve_withdrawal":
+            return dossier_approve_withdrawal(**common, comment=data.comment)
+        case "confirm_payment":
+            return dossier_confirm_payment(**common, comment=data.comment)
+        case "request_completion":
+            return dossier_request_completion(**common, missing=data.missing)
+        case "request_supplement":
+            return dossier_request_supplement(**common, missing=data.missing)
+        case "refuse":
+            return dossier_refuse(**common, reason=data.reason)
+        case "stop":
+            return dossier_stop(**common, reason=data.reason)
+        case "request_withdrawal":
+            return dossier_request_withdrawal(**common, reason=data.reason)
+        case "supplement":
+            return dossier_supplement(**common, comment=data.comment, files=list(data.files))
+        case "complete":
+            return dossier_complete(**common, comment=data.comment, files=list(data.files))
+        case "assign":
+            return dossier_assign(**common, assignee=data.assignee or actor, comment=data.comment)
+        case "hand_over":
+            if data.to_agency is None:
+                raise _required("to_agency", _("Choose the agency that handles the next step."))
+            return dossier_hand_over(**common, to_agency=data.to_agency, comment=data.comment)
+        case "return_step":
+            if data.to_step is None:
+                raise _required("to_step", _("Choose the step to return the dossier to."))
+            return dossier_return_step(**common, to_step=data.to_step, reason=data.reason)
+        case "request_payment":
+            if data.amount is None:
+                raise _required("amount", _("Enter the amount to pay, in VND, more than 0."))
+            return dossier_request_payment(**common, amount=data.amount, comment=data.comment)
+        case "apologize":
+            if data.new_appointment is None:
+                raise _required("new_appointment", _("Give the new appointment."))
+            return dossier_apologize(
+                **common, new_appointment=data.new_appointment, reason=data.reason
+            )
+    raise NotFound(_("Unknown action."))  # an action of TRANSITIONS without a service

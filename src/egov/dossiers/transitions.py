@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from egov.dossiers.models import DossierState as S
+from egov.organizations import permissions as org_permissions
+from egov.organizations.models import StaffRole
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from egov.accounts.models import User
+    from egov.dossiers.models import Dossier
 
 
 class Actor:
@@ -19,6 +28,42 @@ class Actor:
     HANDLER = "handler"  # staff (desk, specialist, leader) of the agency handling it now
     LEADER = "leader"  # a leader of the agency handling it now
     APPLICANT = "applicant"  # the citizen or business who submitted, or the desk for them
+
+
+HANDLER_ROLES = (StaffRole.DESK_OFFICER, StaffRole.SPECIALIST, StaffRole.LEADER)
+# Who may be assigned a dossier (``assign``): a specialist or a leader.
+ASSIGNEE_ROLES = (StaffRole.SPECIALIST, StaffRole.LEADER)
+
+
+def may_act(actor: User | AnonymousUser | None, dossier: Dossier, who: str) -> bool:
+    """Whether ``actor`` is ``who`` (an ``Actor``) for ``dossier`` as it is now.
+
+    - desk: a desk officer of the receiving agency (or of an agency above it);
+    - handler: staff of the agency handling it now (or above it), and the dossier's assignee
+      (who may work in a unit below that agency);
+    - leader: a leader of the agency handling it now (or above it);
+    - applicant: the applicant's account, or a desk officer of the receiving agency for them.
+    """
+    if actor is None or not actor.is_authenticated:
+        return False
+    if who == Actor.DESK:
+        return org_permissions.roles_scope(actor, StaffRole.DESK_OFFICER).contains(
+            dossier.receiving_agency
+        )
+    if who == Actor.HANDLER:
+        if dossier.assignee_id is not None and dossier.assignee_id == actor.pk:
+            return True
+        scope = org_permissions.roles_scope(actor, *HANDLER_ROLES)
+        return scope.contains(dossier.current_agency)
+    if who == Actor.LEADER:
+        return org_permissions.roles_scope(actor, StaffRole.LEADER).contains(dossier.current_agency)
+    if who == Actor.APPLICANT:
+        return (dossier.applicant_id is not None and dossier.applicant_id == actor.pk) or (
+            org_permissions.roles_scope(actor, StaffRole.DESK_OFFICER).contains(
+                dossier.receiving_agency
+            )
+        )
+    return False
 
 
 @dataclass(frozen=True)
