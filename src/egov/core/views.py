@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from egov.core.errors import EgovError, NotFound, PermissionDenied
@@ -33,12 +34,28 @@ def render_error(request: HttpRequest, exc: EgovError) -> HttpResponse:
     return render(request, template, {"message": exc.message}, status=exc.status)
 
 
-def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def signed_in_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """For a signed-in user's own pages (a citizen's dossiers): sign-in required, and a
+    service's NotFound or PermissionDenied becomes the matching error page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            return view(request, *args, **kwargs)
+        except (NotFound, PermissionDenied) as exc:
+            return render_error(request, exc)
+
+    return wrapper
+
+
+def staff_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """For pages of the staff area: sign-in required, and a service's NotFound or
     PermissionDenied becomes the matching error page in the user's language."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         from egov.organizations.permissions import is_staff_member
 
         if not request.user.is_authenticated:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalize_mobile_phone
 from egov.core.errors import NotFound, TooManyRequests, ValidationFailed
-from egov.dossiers.models import FINAL_STATES, Dossier, DossierState
+from egov.dossiers.models import FINAL_STATES, Dossier, DossierEvent, DossierFile, DossierState
 from egov.dossiers.transitions import TRANSITIONS, may_act
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import StaffRole
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from egov.accounts.models import User
+    from egov.organizations.models import Agency
+    from egov.procedures.models import Procedure
 
 STAFF_ROLES = (StaffRole.DESK_OFFICER, StaffRole.SPECIALIST, StaffRole.LEADER)
 
@@ -176,3 +178,129 @@ def actions_available(*, user: User | AnonymousUser | None, dossier: Dossier) ->
         if may_act(user, dossier, transition.actor):
             actions.append(action)
     return actions
+
+
+# Actions whose comment is meant for the citizen (what to add, why refused, stopped, late).
+CITIZEN_COMMENTS = frozenset(
+    {"request_completion", "request_supplement", "refuse", "stop", "apologize", "request_payment",
+     "supplement", "request_withdrawal"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: datetime
+    action: str
+    to_state: str
+    state_label: str
+    comment: str
+    agency: str
+
+
+def public_events(dossier: Dossier, *, for_applicant: bool) -> list[PublicEvent]:
+    """The timeline as the citizen sees it: what happened and when, not who inside the
+    administration did it; comments only where they are addressed to the citizen (and, for
+    the public lookup, never what the citizen wrote)."""
+    labels = dict(DossierState.choices)
+    shown = (
+        CITIZEN_COMMENTS
+        if for_applicant
+        else CITIZEN_COMMENTS - {"supplement", "request_withdrawal"}
+    )
+    return [
+        PublicEvent(
+            at=e.at,
+            action=e.action,
+            to_state=e.to_state,
+            state_label=str(labels.get(e.to_state, e.to_state)),
+            comment=e.comment if e.action in shown else "",
+            agency=e.to_agency.name if e.to_agency_id and e.to_agency else "",
+        )
+        for e in dossier.events.select_related("to_agency").order_by("at", "pk")
+    ]
+
+
+def last_request(dossier: Dossier) -> DossierEvent | None:
+    """The latest request to complete or supplement the dossier (what the citizen must add)."""
+    return (
+        dossier.events.filter(action__in=("request_completion", "request_supplement"))
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def dossier_file_get(*, dossier: Dossier, file_id: int) -> DossierFile:
+    record = dossier.files.filter(pk=file_id).first()
+    if record is None:
+        raise NotFound(_("File not found."))
+    return record
+
+
+def staff_search(*, user: User, filters: InboxFilters, q: str = "") -> QuerySet[Dossier]:
+    """The inbox, or with ``q`` (a code or part of the applicant's name) or a final state,
+    every dossier of the officer's agencies, open or closed, the newest first."""
+    q = q.strip()
+    if not q and filters.state not in FINAL_STATES:
+        return inbox(user=user, filters=filters)
+    qs = staff_dossiers(user)
+    if filters.state:
+        if filters.state not in DossierState.values:
+            raise ValidationFailed(fields={"state": [_("Unknown state.")]})
+        qs = qs.filter(state=filters.state)
+    if filters.procedure:
+        qs = qs.filter(procedure__code=filters.procedure)
+    if filters.mine:
+        qs = qs.filter(assignee=user)
+    if q:
+        qs = qs.filter(Q(code__istartswith=q) | Q(applicant_name__icontains=q))
+    return qs.order_by("-submitted_at")
+
+
+def assignable_staff(dossier: Dossier) -> QuerySet[User]:
+    """Staff who may be given the dossier: handlers of the agency that has it now."""
+    from egov.accounts.models import User
+    from egov.organizations.models import StaffAssignment
+
+    agency = dossier.current_agency
+    holders = StaffAssignment.objects.filter(role__in=STAFF_ROLES).filter(
+        Q(agency__path__startswith=agency.path)
+        | Q(agency__pk__in=[int(pk) for pk in agency.path.strip("/").split("/") if pk])
+    )
+    return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by(
+        "full_name"
+    )
+
+
+def staff_events(dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.select_related("from_agency", "to_agency").order_by("at", "pk")
+
+
+def desk_agencies(user: User) -> QuerySet[Agency]:
+    """Agencies where ``user`` receives dossiers at the desk."""
+    from egov.organizations.models import Agency
+
+    scope = org_permissions.roles_scope(user, StaffRole.DESK_OFFICER)
+    return Agency.objects.filter(scope.q(), is_active=True).order_by("path")
+
+
+def desk_procedures(user: User) -> QuerySet[Procedure]:
+    """Published procedures a desk officer may receive: those received (or, with no receiving
+    agency, implemented) by one of their agencies, and those every commune implements when
+    they sit at such an agency."""
+    from egov.procedures.models import Procedure
+
+    agencies = desk_agencies(user)
+    return (
+        Procedure.objects.filter(is_published=True)
+        .filter(
+            Q(receiving_agency__in=agencies)
+            | Q(receiving_agency__isnull=True, implementing_agency__in=agencies)
+            | Q(
+                receiving_agency__isnull=True,
+                implementing_agency__isnull=True,
+                implementing_agency_type__in=agencies.values("type_id"),
+            )
+        )
+        .select_related("sector")
+        .order_by("sector__code", "name")
+    )
