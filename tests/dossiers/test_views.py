@@ -170,6 +170,8 @@ def test_citizen_downloads_results_and_rates(client, desk):
     assert bad.status_code == 400 and not DossierRating.objects.exists()
     ok = client.post(f"/dossiers/{d.pk}/rate/", {"value": "satisfied", "comment": "Nhanh"})
     assert ok.status_code == 302 and DossierRating.objects.get().value == "satisfied"
+    slips = [slip["url"] for slip in client.get(f"/dossiers/{d.pk}/").context["slips"]]
+    assert slips == [f"/documents/my/{d.pk}/01.pdf"]
     assert client.get(f"/dossiers/{d.pk}/").context["rating_form"] is None
 
 
@@ -252,8 +254,18 @@ def test_officer_receives_hands_over_and_completes_on_the_dossier_page(client, d
     d.refresh_from_db()
     assert d.state == DossierState.PROCESSED
     assert d.files.filter(kind=DossierFile.Kind.RESULT).count() == 1
-    timeline = client.get(f"/staff/dossiers/{d.pk}/").content.decode()
+    page = client.get(f"/staff/dossiers/{d.pk}/")
+    timeline = page.content.decode()
     assert "Chuyển Sở" in timeline and desk.department.name in timeline
+    # The slips the dossier has grounds for: the receipt and the control slip, not a refusal.
+    slips = [slip["url"] for slip in page.context["slips"]]
+    assert slips == [
+        f"/documents/dossiers/{d.pk}/01.pdf",
+        f"/documents/dossiers/{d.pk}/06.pdf",
+        f"/documents/dossiers/{d.pk}/06.xlsx",
+    ]
+    receipt = client.get(slips[0])
+    assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
 
 
 def test_other_agencies_cannot_see_or_act(client, desk):

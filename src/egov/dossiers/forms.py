@@ -252,6 +252,7 @@ class ActionForm(forms.Form):
             to_agency.queryset = agencies
         if staff is not None:
             assignee.queryset = staff
+        assignee.empty_label = _("Myself")
         step_field = self.fields["to_step"]
         assert isinstance(step_field, forms.TypedChoiceField)
         step_field.choices = [("", _("Choose…")), *(earlier_steps or [])]

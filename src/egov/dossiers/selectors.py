@@ -275,6 +275,14 @@ def staff_events(dossier: Dossier) -> QuerySet[DossierEvent]:
     return dossier.events.select_related("from_agency", "to_agency").order_by("at", "pk")
 
 
+def staff_agencies(user: User) -> QuerySet[Agency]:
+    """Agencies where ``user`` handles dossiers (for the register of a period)."""
+    from egov.organizations.models import Agency
+
+    scope = org_permissions.roles_scope(user, *STAFF_ROLES)
+    return Agency.objects.filter(scope.q(), is_active=True).order_by("path")
+
+
 def desk_agencies(user: User) -> QuerySet[Agency]:
     """Agencies where ``user`` receives dossiers at the desk."""
     from egov.organizations.models import Agency

@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +23,7 @@ from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.core.http import HtmxHttpRequest, request_user
 from egov.core.views import apply_service_errors, staff_page
 from egov.dossiers import selectors, services
-from egov.dossiers.actions import ACTIONS, EVENT_LABELS
+from egov.dossiers.actions import ACTIONS, EVENT_LABELS, slips_for
 from egov.dossiers.forms import ActionForm, InboxForm, file_errors_to_fields
 from egov.dossiers.models import Dossier, DossierFile, DossierState
 from egov.dossiers.views import file_response, submit_form
@@ -51,6 +53,12 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
     context.update(page=page, query_string=query.urlencode())
     if request.htmx:
         return render(request, "dossiers/staff/_inbox_rows.html", context)
+    today = timezone.localdate()
+    context.update(
+        register_agencies=selectors.staff_agencies(request_user(request))[:300],
+        register_start=today.replace(day=1),
+        register_end=today,
+    )
     return render(request, "dossiers/staff/inbox.html", context)
 
 
@@ -92,6 +100,16 @@ def _dossier_page(
          "new_appointment": parse_datetime(e.data.get("new_appointment") or "")}
         for e in selectors.staff_events(dossier)
     ]  # fmt: skip
+    done = {e.action for e in dossier.events.all()}
+    slips = [
+        {"url": reverse("dossier_documents:dossier_pdf", args=[dossier.pk, form]), "label": label}
+        for form, label in slips_for(done, staff=True)
+    ]
+    if "receive" in done:
+        slips.append(
+            {"url": reverse("dossier_documents:dossier_xlsx", args=[dossier.pk]),
+             "label": _("Processing control slip (form 06), Excel")}
+        )  # fmt: skip
     files = list(dossier.files.select_related("component", "uploaded_by").order_by("uploaded_at"))
     context = {
         "dossier": dossier,
@@ -103,6 +121,7 @@ def _dossier_page(
         "files": [f for f in files if f.kind != DossierFile.Kind.RESULT],
         "results": [f for f in files if f.kind == DossierFile.Kind.RESULT],
         "pauses": list(dossier.pauses.all()),
+        "slips": slips,
     }
     return render(request, "dossiers/staff/dossier.html", context, status=status)
 

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from egov.core.errors import Conflict, EgovError, TooManyRequests, ValidationFai
 from egov.core.http import request_user
 from egov.core.views import apply_service_errors, signed_in_page
 from egov.dossiers import selectors, services
+from egov.dossiers.actions import slips_for
 from egov.dossiers.forms import (
     LookupForm,
     RatingForm,
@@ -115,9 +117,15 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
     rated = DossierRating.objects.filter(dossier=dossier).first()
     can_rate = rated is None and state in (DossierState.PROCESSED, DossierState.RESULT_RETURNED)
     files = list(dossier.files.all().order_by("uploaded_at", "pk"))
+    events = selectors.public_events(dossier, for_applicant=True)
+    slips = [
+        {"url": reverse("dossier_documents:my_pdf", args=[dossier.pk, form]), "label": label}
+        for form, label in slips_for({e.action for e in events}, staff=False)
+    ]
     return {
         "dossier": dossier,
-        "events": selectors.public_events(dossier, for_applicant=True),
+        "events": events,
+        "slips": slips,
         "files": [f for f in files if f.kind != DossierFile.Kind.RESULT],
         "results": [f for f in files if f.kind == DossierFile.Kind.RESULT],
         "rating": rated,
