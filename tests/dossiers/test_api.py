@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from egov.dossiers.models import Dossier
 
 
@@ -108,3 +110,188 @@ def test_submission_errors(client, desk):
     )
     assert response.status_code == 400 and "applicant_name" in response.json()["error"]["fields"]
     assert Dossier.objects.count() == 0
+
+
+# --- The actions added with the dispatcher --------------------------------------------------
+
+
+def act_files(client, user, dossier, action, files, **fields):
+    return client.post(
+        f"/api/v1/dossiers/{dossier['id']}/actions/{action}/files",
+        {"version": dossier["version"], **fields, "files": files},
+        **auth(user),
+    )
+
+
+def staff_view(client, user, dossier):
+    return client.get(f"/api/v1/staff/dossiers/{dossier['id']}", **auth(user)).json()
+
+
+def test_whole_lifecycle_over_http_with_every_processing_action(client, desk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egov.dossiers.models import DossierFile
+    from egov.organizations.models import StaffRole
+    from tests import factories
+
+    center_specialist = factories.staff(desk.center, StaffRole.SPECIALIST)
+    dossier = submit(client, desk).json()
+    assert dossier["national_status"] == 1
+
+    def step(user, action, status, **payload):
+        nonlocal dossier
+        response = act(client, user, dossier, action, **payload)
+        assert response.status_code == 200, (action, response.content)
+        dossier = response.json()
+        assert dossier["national_status"] == status, action
+        return dossier
+
+    step(desk.desk, "receive", 2)
+    assert "assign" in dossier["actions"] and "receive" not in dossier["actions"]
+    step(desk.desk, "assign", 4, assignee=center_specialist.pk)
+    assert dossier["assignee_id"] == center_specialist.pk and dossier["assignee_name"]
+    step(center_specialist, "hand_over", 4, to_agency=desk.department.code)
+    assert dossier["step_index"] == 1 and dossier["current_agency"] == desk.department.name
+    step(desk.specialist, "return_step", 4, to_step=0, reason="Thiếu chữ ký")
+    assert dossier["step_index"] == 0 and dossier["current_agency"] == desk.center.name
+    step(desk.desk, "request_supplement", 5, missing="Bản vẽ có chữ ký")
+    step(desk.citizen, "supplement", 4, comment="Đã bổ sung")
+    step(desk.desk, "hand_over", 4, to_agency=desk.department.code)
+    step(desk.specialist, "request_payment", 6, amount=500_000, comment="Lệ phí")
+    assert dossier["events"][-1]["data"] == {"amount": 500_000}
+    step(desk.specialist, "confirm_payment", 4)
+    step(desk.specialist, "hand_over", 4, to_agency=desk.department.code)
+    assert "hand_over" not in staff_view(client, desk.leader, dossier)["actions"]  # last step
+    pdf = SimpleUploadedFile("giay-phep.pdf", b"%PDF-1.7 permit", "application/pdf")
+    response = act_files(client, desk.leader, dossier, "complete", [pdf], comment="Đồng ý")
+    assert response.status_code == 200, response.content
+    dossier = response.json()
+    assert dossier["national_status"] == 9
+    result = DossierFile.objects.get(dossier_id=dossier["id"], kind=DossierFile.Kind.RESULT)
+    assert result.name == "giay-phep.pdf" and result.file.read() == b"%PDF-1.7 permit"
+    step(desk.desk, "return_result", 10)
+    mine = client.get(f"/api/v1/me/dossiers/{dossier['id']}", **auth(desk.citizen)).json()
+    assert [e["action"] for e in mine["events"]] == [
+        "submit", "receive", "assign", "hand_over", "return_step", "request_supplement",
+        "supplement", "hand_over", "request_payment", "confirm_payment", "hand_over", "complete",
+        "return_result",
+    ]  # fmt: skip
+    assert mine["actions"] == []
+    rated = client.post(
+        f"/api/v1/me/dossiers/{dossier['id']}/rating",
+        {"value": "very_satisfied"},
+        content_type="application/json",
+        **auth(desk.citizen),
+    )
+    assert rated.status_code == 201
+
+
+def _prepare(client, desk, state):
+    """A dossier over HTTP in ``state``: "submitted", "department" (step 1, in progress) or
+    "payment" (payment requested in the department)."""
+    dossier = submit(client, desk).json()
+    if state == "submitted":
+        return dossier
+    dossier = act(client, desk.desk, dossier, "receive").json()
+    dossier = act(client, desk.desk, dossier, "hand_over", to_agency=desk.department.code).json()
+    if state == "department":
+        return dossier
+    return act(client, desk.specialist, dossier, "request_payment", amount=10, comment="x").json()
+
+
+# action, payload that works, the state it works from, a state it does not work from,
+# a payload with bad input and the fields it names.
+NEW_ACTIONS = [
+    ("assign", {}, "department", "submitted", {"assignee": "outsider"}, ["assignee"]),
+    ("return_step", {"to_step": 0, "reason": "Sai"}, "department", "submitted",
+     {"to_step": 3, "reason": ""}, ["reason", "to_step"]),
+    ("request_payment", {"amount": 100_000, "comment": "Lệ phí"}, "department", "submitted",
+     {"amount": 0, "comment": ""}, ["amount", "comment"]),
+    ("confirm_payment", {}, "payment", "department", None, None),
+]  # fmt: skip
+
+
+def _payload(desk, payload):
+    return {k: (desk.outsider.pk if v == "outsider" else v) for k, v in payload.items()}
+
+
+def _state_of(dossier_id):
+    from egov.core.models import AuditRecord
+
+    d = Dossier.objects.get(pk=dossier_id)
+    audits = AuditRecord.objects.filter(object_id=str(d.pk)).count()
+    return (d.state, d.version, d.step_index, d.current_agency_id, d.events.count(), audits)
+
+
+@pytest.mark.parametrize(
+    ("action", "ok", "from_state", "wrong_state", "bad", "fields"), NEW_ACTIONS
+)
+def test_new_actions_over_http(client, desk, action, ok, from_state, wrong_state, bad, fields):
+    # Wrong state: 409 invalid_transition, nothing written.
+    dossier = _prepare(client, desk, wrong_state)
+    before = _state_of(dossier["id"])
+    actor = desk.specialist if wrong_state == "department" else desk.desk
+    response = act(client, actor, dossier, action, **_payload(desk, ok))
+    assert response.status_code == 409, response.content
+    assert response.json()["error"]["code"] == "invalid_transition"
+    assert _state_of(dossier["id"]) == before
+
+    dossier = _prepare(client, desk, from_state)
+    before = _state_of(dossier["id"])
+    # Another department's leader: 403; a stale version: 409 conflict; bad input: 400.
+    assert act(client, desk.outsider, dossier, action, **_payload(desk, ok)).status_code == 403
+    stale = act(client, desk.specialist, {**dossier, "version": 1}, action, **_payload(desk, ok))
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
+    if bad is not None:
+        response = act(client, desk.specialist, dossier, action, **_payload(desk, bad))
+        assert response.status_code == 400, response.content
+        assert sorted(response.json()["error"]["fields"]) == fields
+    assert _state_of(dossier["id"]) == before
+    # The right actor, the right version and input: done.
+    response = act(client, desk.specialist, dossier, action, **_payload(desk, ok))
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == dossier["version"] + 1
+    assert response.json()["events"][-1]["action"] == action
+
+
+def test_action_input_errors_over_http(client, desk):
+    dossier = _prepare(client, desk, "department")
+    before = _state_of(dossier["id"])
+    unknown = act(client, desk.specialist, dossier, "explode")
+    assert unknown.status_code == 404
+    response = act(client, desk.specialist, dossier, "assign", assignee=987654)
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["assignee"]
+    response = act(client, desk.specialist, dossier, "request_payment", amount="a lot")
+    assert response.status_code == 422 and "amount" in response.json()["error"]["fields"]
+    response = act(client, desk.specialist, dossier, "return_step", reason="x")
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["to_step"]
+    response = act(client, desk.specialist, dossier, "hand_over")
+    assert response.status_code == 400 and "to_agency" in response.json()["error"]["fields"]
+    response = act(client, desk.specialist, dossier, "hand_over", to_agency="999.99.99.H99")
+    assert response.status_code == 400 and "to_agency" in response.json()["error"]["fields"]
+    assert _state_of(dossier["id"]) == before
+
+
+def test_result_files_over_http_all_or_nothing(client, desk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egov.dossiers.models import DossierFile
+
+    dossier = _prepare(client, desk, "department")
+    dossier = act(
+        client, desk.specialist, dossier, "hand_over", to_agency=desk.department.code
+    ).json()
+    before = _state_of(dossier["id"])
+    files = [
+        SimpleUploadedFile("ok.pdf", b"%PDF-1.7"),
+        SimpleUploadedFile("fake.pdf", b"MZ not a pdf"),
+    ]
+    response = act_files(client, desk.leader, dossier, "complete", files)
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["files[1]"]
+    assert _state_of(dossier["id"]) == before and not DossierFile.objects.exists()
+    response = act_files(client, desk.leader, {**dossier, "version": "x"}, "complete", [])
+    assert response.status_code == 422 and "version" in response.json()["error"]["fields"]
+    response = act_files(client, desk.specialist, dossier, "complete", [])
+    assert response.status_code == 403
+    assert _state_of(dossier["id"]) == before

@@ -338,7 +338,7 @@ def take_action_with_files(
     dossier_id: int,
     action: str,
     payload: Form[TransitionIn],
-    files: File[list[NinjaUploadedFile]] | None = None,
+    files: File[list[NinjaUploadedFile] | None] = None,
 ) -> dict[str, Any]:
     """The same as the JSON call, as multipart/form-data with the same fields and any number
     of `files` parts: the documents of a `supplement`, the result files of `complete`."""
