@@ -116,7 +116,7 @@ def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
         text = "".join(output)
         assert f"http://localhost:{port}/" in text
         assert "admin@egov.example" in text and "egov-demo-2026" in text
-        assert "43 procedures" in text
+        assert "43 procedures, 8 dossiers" in text
         for _ in range(50):
             try:
                 home = urllib.request.urlopen(base + "/", timeout=5).read().decode()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from vietnam_provinces import Province
@@ -56,6 +57,7 @@ class DemoResult:
     agencies: int = 0
     communes: int = 0
     procedures: int = 0
+    dossiers: int = 0
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)  # (who, sign-in, password)
 
 
@@ -257,6 +259,7 @@ def demo_load(province: Province) -> DemoResult:
         if exists is not None and exists.exists():
             continue
         user_register(password=DEMO_PASSWORD, **data)  # type: ignore[arg-type]
+    result.dossiers = demo_dossiers_load(letter, first_commune)
     return result
 
 
@@ -277,3 +280,67 @@ def demo_catalog_load(province_letter: str) -> int:
     )
     report = catalog_import(actor=None, source=source, check_permission=False)
     return report.imported
+
+
+DEMO_PDF = b"%PDF-1.4\n% egov demo document\n%%EOF\n"
+
+
+def demo_dossiers_load(province_letter: str, first_commune: Agency | None) -> int:
+    """A few dossiers at every stage, made through the same services officers use, so that
+    the inbox, the dossier pages, the slips and the lookup have something to show."""
+    from egov.dossiers import services as dossier_services
+    from egov.dossiers.services import Applicant, Upload
+    from egov.procedures.models import Channel, Procedure
+
+    def user(email: str) -> User:
+        return User.objects.get(email=f"{email}@{DEMO_EMAIL_DOMAIN}")
+
+    desk, specialist, leader = user("motcua"), user("chuyenvien"), user("lanhdao")
+    citizen = user("congdan")
+    justice = Agency.objects.get(code=f"000.00.03.{province_letter}")
+    record = Procedure.objects.get(code="2.000488")  # judicial record certificate
+    applicant = Applicant(
+        name=citizen.full_name, id_number=citizen.citizen_id, phone="0912345678",
+        email=citizen.email or "", address="Số 1 đường Trần Hưng Đạo",
+    )  # fmt: skip
+
+    def files(procedure: Procedure) -> list[Upload]:
+        return [
+            Upload(c.pk, f"{c.name[:40]}.pdf", DEMO_PDF)
+            for c in procedure.components.all()
+            if c.mandatory
+        ]
+
+    def submitted(procedure: Procedure = record, agency: Agency | None = None) -> Any:
+        return dossier_services.dossier_submit(
+            actor=citizen, procedure=procedure, agency=agency, channel=Channel.ONLINE,
+            applicant=applicant, files=files(procedure),
+        )  # fmt: skip
+
+    def act(actor: User, dossier: Any, action: str, **data: Any) -> Any:
+        return dossier_services.dossier_act(
+            actor=actor, dossier_id=dossier.pk, action=action,
+            data=dossier_services.ActionInput(version=dossier.version, **data),
+        )  # fmt: skip
+
+    submitted()  # waits at the desk
+    act(desk, submitted(), "receive")
+    d = act(desk, act(desk, submitted(), "receive"), "hand_over", to_agency=justice)
+    act(specialist, d, "assign", assignee=specialist)
+    d = act(desk, act(desk, submitted(), "receive"), "hand_over", to_agency=justice)
+    act(specialist, d, "request_supplement", missing="Bổ sung bản sao căn cước công dân.")
+    d = act(desk, act(desk, submitted(), "receive"), "hand_over", to_agency=justice)
+    d = act(specialist, d, "hand_over", to_agency=justice, comment="Trình lãnh đạo ký")
+    d = act(leader, d, "complete", files=(Upload(None, "phieu-ly-lich-tu-phap.pdf", DEMO_PDF),))
+    d = act(desk, act(desk, submitted(), "receive"), "hand_over", to_agency=justice)
+    d = act(leader, d, "complete", files=(Upload(None, "phieu-ly-lich-tu-phap.pdf", DEMO_PDF),))
+    d = act(desk, d, "return_result")
+    dossier_services.dossier_rate(actor=citizen, dossier_id=d.pk, value="very_satisfied")
+    act(desk, submitted(), "refuse", reason="Người yêu cầu không thuộc đối tượng được cấp.")
+    count = 7
+    if first_commune is not None:
+        birth = Procedure.objects.filter(code="1.001193").first()
+        if birth is not None:
+            submitted(birth, first_commune)
+            count += 1
+    return count

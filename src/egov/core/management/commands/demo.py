@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if result.created:
             self.stdout.write(
                 f"  {result.agencies} agencies, {result.communes} commune People's Committees, "
-                f"{result.procedures} procedures."
+                f"{result.procedures} procedures, {result.dossiers} dossiers."
             )
         else:
             self.stdout.write("  Already loaded.")
