@@ -58,6 +58,7 @@ def test_citizen_submits_online_and_follows_the_dossier(client, desk, plan):
     dossier = Dossier.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/dossiers/{dossier.pk}/"
     assert dossier.channel == "online" and dossier.applicant == desk.citizen
+    assert dossier.applicant_phone == "+84912345678"  # as the lookup by phone compares it
     assert dossier.files.get().file.read() == PDF
     page = client.get(response["Location"])
     assert dossier.code in page.content.decode() and dossier.lookup_secret in page.content.decode()
@@ -80,6 +81,11 @@ def test_submission_errors_are_shown_and_nothing_is_saved(client, desk, plan):
     assert list(errors) == [f"component_{land.pk}"] and "pdf" in errors[f"component_{land.pk}"][0]
     response, _ = _post_submission(client, desk, plan, applicant_name="")
     assert "applicant_name" in response.context["form"].errors
+    response, _ = _post_submission(
+        client, desk, plan, applicant_phone="12345", applicant_email="an@"
+    )
+    errors = response.context["form"].errors
+    assert "applicant_phone" in errors and "applicant_email" in errors
     assert Dossier.objects.count() == 0 and DossierFile.objects.count() == 0
 
 

@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from egov.core.audit import register_actions
+from egov.accounts.validators import normalize_email, normalize_mobile_phone
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.files import upload_problem
 from egov.core.services import audit_record_create
@@ -51,30 +51,6 @@ from egov.worktime.selectors import calendar_get
 if TYPE_CHECKING:
     from egov.accounts.models import User
 
-# The labels of the audit records these services write (shown on the audit pages).
-# Registered here, on import, because the app's AppConfig has no ready() yet.
-register_actions(
-    {
-        "dossiers.dossier.submit": gettext_lazy("Dossier submitted"),
-        "dossiers.dossier.receive": gettext_lazy("Dossier received"),
-        "dossiers.dossier.request_completion": gettext_lazy("Completion requested before receipt"),
-        "dossiers.dossier.refuse": gettext_lazy("Dossier refused"),
-        "dossiers.dossier.assign": gettext_lazy("Dossier assigned"),
-        "dossiers.dossier.hand_over": gettext_lazy("Dossier handed over"),
-        "dossiers.dossier.return_step": gettext_lazy("Dossier returned to an earlier step"),
-        "dossiers.dossier.request_supplement": gettext_lazy("Supplement requested"),
-        "dossiers.dossier.supplement": gettext_lazy("Dossier supplemented"),
-        "dossiers.dossier.request_payment": gettext_lazy("Payment requested"),
-        "dossiers.dossier.confirm_payment": gettext_lazy("Payment confirmed"),
-        "dossiers.dossier.apologize": gettext_lazy("Apology with a new appointment"),
-        "dossiers.dossier.stop": gettext_lazy("Processing stopped"),
-        "dossiers.dossier.request_withdrawal": gettext_lazy("Withdrawal requested"),
-        "dossiers.dossier.approve_withdrawal": gettext_lazy("Withdrawal approved"),
-        "dossiers.dossier.complete": gettext_lazy("Dossier processed"),
-        "dossiers.dossier.return_result": gettext_lazy("Result returned"),
-        "dossiers.dossier.rate": gettext_lazy("Service rated"),
-    }
-)
 
 # Letters and digits that cannot be mistaken for one another on a printed slip.
 _SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -205,6 +181,20 @@ class Applicant:
     address: str = ""
 
 
+def _contact(applicant: Applicant, errors: dict[str, list[str]]) -> tuple[str, str]:
+    """The applicant's mobile number (+84…, as the lookup compares it) and email, checked."""
+    phone, email = applicant.phone.strip(), applicant.email.strip()
+    try:
+        phone = normalize_mobile_phone(phone) if phone else ""
+    except DjangoValidationError as exc:
+        errors["applicant_phone"] = list(exc.messages)
+    try:
+        email = normalize_email(email) if email else ""
+    except DjangoValidationError as exc:
+        errors["applicant_email"] = list(exc.messages)
+    return phone, email
+
+
 def dossier_submit(
     *,
     actor: User,
@@ -244,6 +234,7 @@ def dossier_submit(
             receiving = agency
     if not applicant.name.strip():
         errors["applicant_name"] = [_("Enter the applicant's name.")]
+    phone, email = _contact(applicant, errors)
     files = files or []
     _check_uploads(procedure, files, errors)
     if (
@@ -270,8 +261,8 @@ def dossier_submit(
             applicant=actor if channel != Channel.COUNTER else None,
             applicant_name=applicant.name.strip(),
             applicant_id_number=applicant.id_number.strip(),
-            applicant_phone=applicant.phone.strip(),
-            applicant_email=applicant.email.strip(),
+            applicant_phone=phone,
+            applicant_email=email,
             applicant_address=applicant.address.strip(),
             submitted_by=actor,
             lookup_secret=_lookup_secret(),
