@@ -232,6 +232,13 @@ EGOV_AGENCY_CODE_PATTERN = config.env_str(
 EGOV_SITE_NAME = config.env_str("EGOV_SITE_NAME")
 EGOV_SERVE_WORKERS = config.env_int("EGOV_SERVE_WORKERS", 2)
 EGOV_API_TOKEN_DAYS = config.env_int("EGOV_API_TOKEN_DAYS", 90)
+# The site's public address (e.g. https://dichvucong.tayninh.gov.vn), for links that leave
+# the site: the lookup URL in the QR code of the slips. Empty: the address of the request.
+EGOV_PUBLIC_URL = config.env_str("EGOV_PUBLIC_URL").rstrip("/")
+if EGOV_PUBLIC_URL and not EGOV_PUBLIC_URL.startswith(("https://", "http://")):
+    raise config.ConfigurationError(
+        f"EGOV_PUBLIC_URL must start with https:// or http://, not {EGOV_PUBLIC_URL!r}"
+    )
 
 LOGGING = {
     "version": 1,
