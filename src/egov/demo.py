@@ -300,7 +300,7 @@ def demo_dossiers_load(province_letter: str, first_commune: Agency | None) -> in
     justice = Agency.objects.get(code=f"000.00.03.{province_letter}")
     record = Procedure.objects.get(code="2.000488")  # judicial record certificate
     applicant = Applicant(
-        name=citizen.full_name, id_number=citizen.citizen_id, phone="0912345678",
+        name=citizen.full_name, id_number=citizen.citizen_id or "", phone="0912345678",
         email=citizen.email or "", address="Số 1 đường Trần Hưng Đạo",
     )  # fmt: skip
 

@@ -94,12 +94,15 @@ def _dossier_page(
         )
     steps = list(dossier.procedure.steps.all())
     labels = dict(DossierState.choices)
-    events = [
-        {"event": e, "label": EVENT_LABELS.get(e.action, e.action),
-         "state_label": labels.get(e.to_state, e.to_state),
-         "new_appointment": parse_datetime(e.data.get("new_appointment") or "")}
-        for e in selectors.staff_events(dossier)
-    ]  # fmt: skip
+    events = []
+    for e in selectors.staff_events(dossier):
+        label, state_label = str(EVENT_LABELS.get(e.action, e.action)), labels.get(e.to_state)
+        events.append(
+            {"event": e, "label": label, "state_label": state_label,
+             # "Received → Received" says nothing: the new state only when it adds something.
+             "show_state": bool(e.from_state) and e.from_state != e.to_state and str(state_label) != label,
+             "new_appointment": parse_datetime(e.data.get("new_appointment") or "")}
+        )  # fmt: skip
     done = {e.action for e in dossier.events.all()}
     slips = [
         {"url": reverse("dossier_documents:dossier_pdf", args=[dossier.pk, form]), "label": label}
