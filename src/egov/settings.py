@@ -240,6 +240,27 @@ if EGOV_PUBLIC_URL and not EGOV_PUBLIC_URL.startswith(("https://", "http://")):
         f"EGOV_PUBLIC_URL must start with https:// or http://, not {EGOV_PUBLIC_URL!r}"
     )
 
+# Dossiers: how many apologies with a new date a dossier may get (Decree 118/2025 allows one),
+# and the largest file a citizen or an officer may upload.
+EGOV_APOLOGY_LIMIT = config.env_int("EGOV_APOLOGY_LIMIT", 1)
+EGOV_MAX_UPLOAD_MB = config.env_int("EGOV_MAX_UPLOAD_MB", 10)
+
+# Notifications (notifications/conf.py documents each; email uses Django's EMAIL_* above).
+# SMS and Zalo go through a "console" (default), "file" or "http" backend; the http backend
+# POSTs to the gateway the interface in notifications/backends.py describes.
+EGOV_SMS_BACKEND = config.env_str("EGOV_SMS_BACKEND", "console")
+EGOV_SMS_FILE = config.env_str("EGOV_SMS_FILE")  # empty: <EGOV_DATA_DIR>/notifications/sms.jsonl
+EGOV_SMS_HTTP_URL = config.env_str("EGOV_SMS_HTTP_URL")
+EGOV_SMS_HTTP_TOKEN = config.env_str("EGOV_SMS_HTTP_TOKEN")
+EGOV_SMS_HTTP_TIMEOUT = config.env_int("EGOV_SMS_HTTP_TIMEOUT", 10)
+EGOV_ZALO_BACKEND = config.env_str("EGOV_ZALO_BACKEND", "console")
+EGOV_ZALO_FILE = config.env_str("EGOV_ZALO_FILE")
+EGOV_ZALO_HTTP_URL = config.env_str("EGOV_ZALO_HTTP_URL")
+EGOV_ZALO_HTTP_TOKEN = config.env_str("EGOV_ZALO_HTTP_TOKEN")
+EGOV_ZALO_HTTP_TIMEOUT = config.env_int("EGOV_ZALO_HTTP_TIMEOUT", 10)
+EGOV_OUTBOX_MAX_ATTEMPTS = config.env_int("EGOV_OUTBOX_MAX_ATTEMPTS", 8)
+EGOV_OUTBOX_LEASE_SECONDS = config.env_int("EGOV_OUTBOX_LEASE_SECONDS", 300)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
