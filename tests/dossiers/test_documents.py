@@ -203,7 +203,7 @@ def test_refusal_gives_the_reasons_and_needs_a_refusal(desk):
     d = submit(desk)
     with pytest.raises(Conflict) as exc:
         documents.refusal(d)
-    assert "refused" in exc.value.message
+    assert "từ chối" in exc.value.message
     d = services.dossier_refuse(
         actor=desk.desk, dossier_id=d.pk, version=d.version,
         reason="Thủ tục không thuộc thẩm quyền\nThiếu chữ ký của chủ đầu tư",
@@ -385,12 +385,12 @@ def test_register_lists_the_dossiers_received_in_the_period_by_code(desk):
 @pytest.mark.parametrize(
     ("start", "end", "field", "message"),
     [
-        (None, "2026-03-01", "start", "Give the date"),
-        ("2026-03-01", "", "end", "Give the date"),
-        ("01/03/2026", "2026-03-31", "start", "is not a date"),
-        ("2026-02-30", "2026-03-31", "start", "is not a date"),
-        ("2026-03-31", "2026-03-01", "end", "ends before it starts"),
-        ("2025-01-01", "2026-01-02", "end", "at most 366 days"),
+        (None, "2026-03-01", "start", "Nhập ngày"),
+        ("2026-03-01", "", "end", "Nhập ngày"),
+        ("01/03/2026", "2026-03-31", "start", "không phải là ngày"),
+        ("2026-02-30", "2026-03-31", "start", "không phải là ngày"),
+        ("2026-03-31", "2026-03-01", "end", "kết thúc trước ngày bắt đầu"),
+        ("2025-01-01", "2026-01-02", "end", "tối đa 366 ngày"),
     ],
 )
 def test_register_period_is_checked(start, end, field, message):
