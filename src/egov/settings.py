@@ -244,6 +244,16 @@ if EGOV_PUBLIC_URL and not EGOV_PUBLIC_URL.startswith(("https://", "http://")):
 # and the largest file a citizen or an officer may upload.
 EGOV_APOLOGY_LIMIT = config.env_int("EGOV_APOLOGY_LIMIT", 1)
 EGOV_MAX_UPLOAD_MB = config.env_int("EGOV_MAX_UPLOAD_MB", 10)
+# How citizens hear of their dossiers: any of sms, zalo (to the same mobile number) and email.
+EGOV_DOSSIER_NOTIFY = tuple(
+    c.strip()
+    for c in config.env_str("EGOV_DOSSIER_NOTIFY", "sms,zalo,email").split(",")
+    if c.strip()
+)
+if unknown := set(EGOV_DOSSIER_NOTIFY) - {"sms", "zalo", "email"}:
+    raise config.ConfigurationError(
+        f"EGOV_DOSSIER_NOTIFY lists sms, zalo and email; it has {', '.join(sorted(unknown))}"
+    )
 
 # Notifications (notifications/conf.py documents each; email uses Django's EMAIL_* above).
 # SMS and Zalo go through a "console" (default), "file" or "http" backend; the http backend

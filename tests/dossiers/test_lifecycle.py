@@ -329,8 +329,10 @@ def test_citizen_is_notified_through_the_outbox(desk):
         actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
     )
     messages = OutboxMessage.objects.filter(object_id=str(d.pk)).order_by("created_at", "channel")
-    # submit and receive are told by SMS and email; an internal hand-over is not.
-    assert sorted(messages.values_list("channel", flat=True)) == ["email", "email", "sms", "sms"]
+    # submit and receive are told by SMS, Zalo and email; an internal hand-over is not.
+    channels = sorted(messages.values_list("channel", flat=True))
+    assert channels == ["email", "email", "sms", "sms", "zalo", "zalo"]
+    assert messages.filter(channel="zalo").first().recipient == "+84912345678"
     received = messages.filter(channel="sms").order_by("-created_at").first()
     assert received.recipient == "+84912345678"
     assert (
@@ -338,6 +340,17 @@ def test_citizen_is_notified_through_the_outbox(desk):
         and "Đã tiếp nhận" in received.body
         and d.lookup_secret in received.body
     )
+
+
+def test_notification_channels_are_configurable(desk, settings):
+    from egov.notifications.models import OutboxMessage
+
+    settings.EGOV_DOSSIER_NOTIFY = ("zalo",)
+    services.dossier_submit(
+        actor=desk.citizen, procedure=desk.permit, agency=None, channel="online",
+        applicant=Applicant(name="An", phone="0912345678", email="an@example.com"),
+    )  # fmt: skip
+    assert list(OutboxMessage.objects.values_list("channel", flat=True)) == ["zalo"]
 
 
 def test_a_rolled_back_transition_sends_nothing(desk):

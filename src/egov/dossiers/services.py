@@ -357,10 +357,13 @@ def _notify(dossier: Dossier, action: str, note: str = "") -> None:
             text += " " + note
         text += " " + _("Lookup code: %(secret)s.") % {"secret": dossier.lookup_secret}
         subject = _("Dossier %(code)s: %(state)s") % {"code": dossier.code, "state": state}
-    for channel, recipient in (
-        ("sms", dossier.applicant_phone),
-        ("email", dossier.applicant_email),
-    ):
+    recipients = {
+        "sms": dossier.applicant_phone,
+        "zalo": dossier.applicant_phone,  # Zalo's notification service addresses a phone number
+        "email": dossier.applicant_email,
+    }
+    for channel in getattr(settings, "EGOV_DOSSIER_NOTIFY", ("sms", "zalo", "email")):
+        recipient = recipients.get(channel, "")
         if recipient:
             outbox_enqueue(
                 channel=channel,
