@@ -399,6 +399,8 @@ def _finish(
     dossier.version += 1
     dossier.save()
     _event(dossier, actor, action, old_state, dossier.state, now, comment=comment, **event)
+    _notify(dossier, action, note)
+    # Last: the audit chain's head row stays locked until the commit, so hold it briefly.
     audit_record_create(
         actor=actor,
         action=f"dossiers.dossier.{action}",
@@ -411,7 +413,6 @@ def _finish(
             **(changes or {}),
         },
     )
-    _notify(dossier, action, note)
     return dossier
 
 
