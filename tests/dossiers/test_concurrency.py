@@ -92,3 +92,23 @@ def test_many_officers_many_dossiers_no_lost_or_duplicated_transition(postgres, 
         assert stored.state == DossierState.RECEIVED and stored.version == 2
         assert DossierEvent.objects.filter(dossier=stored, action="receive").count() == 1
     assert audit_chain_verify().ok
+
+
+def test_racing_a_hand_over_answers_conflict_never_not_found(postgres, desk):
+    """A hand-over changes the dossier's agency; officers racing it must get a conflict, not
+    "dossier not found" (PostgreSQL drops a locked row whose join key changed meanwhile)."""
+    d = services.dossier_submit(
+        actor=desk.citizen, procedure=desk.permit, agency=None, channel="online",
+        applicant=Applicant(name="A"),
+    )  # fmt: skip
+    d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    actions = [
+        lambda: services.dossier_hand_over(
+            actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
+        )
+        for _ in range(8)
+    ]
+    outcomes = race(actions)
+    assert sum(isinstance(o, Dossier) for o in outcomes) == 1
+    assert all(isinstance(o, (Dossier, Conflict)) for o in outcomes), outcomes
+    assert Dossier.objects.get(pk=d.pk).current_agency == desk.department

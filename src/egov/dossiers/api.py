@@ -77,24 +77,12 @@ class PublicDossierOut(Schema):
     events: list[EventOut]
 
 
-def _events(dossier: Dossier, *, public: bool) -> list[dict[str, Any]]:
+def _events(dossier: Dossier) -> list[dict[str, Any]]:
     return [
-        {
-            "at": e.at,
-            "action": e.action,
-            # The public sees what happened, not who inside the administration did it.
-            "actor": "" if public else e.actor_label,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "comment": e.comment
-            if not public
-            or e.action
-            in ("request_completion", "request_supplement", "refuse", "stop", "apologize")
-            else "",
-            "data": {} if public else e.data,
-        }
+        {"at": e.at, "action": e.action, "actor": e.actor_label, "from_state": e.from_state,
+         "to_state": e.to_state, "comment": e.comment, "data": e.data}
         for e in dossier.events.all()
-    ]
+    ]  # fmt: skip
 
 
 def dossier_out(dossier: Dossier, *, with_events: bool = True, user: Any = None) -> dict[str, Any]:
@@ -123,7 +111,7 @@ def dossier_out(dossier: Dossier, *, with_events: bool = True, user: Any = None)
         "processed_at": dossier.processed_at,
         "returned_at": dossier.returned_at,
         "lookup_secret": dossier.lookup_secret,
-        "events": _events(dossier, public=False) if with_events else [],
+        "events": _events(dossier) if with_events else [],
         "actions": selectors.actions_available(user=user, dossier=dossier) if user else [],
     }
 
@@ -229,7 +217,7 @@ def lookup(request: HttpRequest, params: Query[LookupParams]) -> dict[str, Any]:
         "received_at": dossier.received_at,
         "appointment_at": dossier.appointment_at,
         "processed_at": dossier.processed_at,
-        "events": _events(dossier, public=True),
+        "events": selectors.public_event_rows(dossier),
     }
 
 

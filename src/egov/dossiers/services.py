@@ -304,24 +304,41 @@ def _may_act(actor: User, dossier: Dossier, who: str) -> bool:
     return may_act(actor, dossier, who)
 
 
+def _may_see(actor: User, dossier: Dossier) -> bool:
+    from egov.dossiers.selectors import staff_dossiers
+
+    return dossier.applicant_id == actor.pk or staff_dossiers(actor).filter(pk=dossier.pk).exists()
+
+
 def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dossier, str]:
     """Lock the dossier and check version, state and actor; returns it and its old state."""
+    # Lock the dossier's row alone. Locking with joins would also lock the procedure's and the
+    # agencies' rows on PostgreSQL (serializing every dossier of an agency), and its re-check
+    # of a row changed meanwhile would drop it when a join key (current_agency) changed,
+    # answering "not found" for a dossier that exists.
+    locked = Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk")
     dossier = (
-        Dossier.objects.select_for_update()
-        .select_related("procedure", "receiving_agency", "current_agency")
+        Dossier.objects.select_related("procedure", "receiving_agency", "current_agency")
         .filter(pk=dossier_id)
         .first()
+        if list(locked)
+        else None
     )
     if dossier is None:
         raise NotFound(_("Dossier not found."))
     transition = TRANSITIONS[action]
+    stale = Conflict(
+        _("Dossier %(code)s was changed by someone else meanwhile. Reload it and try again.")
+        % {"code": dossier.code}
+    )
     if not _may_act(actor, dossier, transition.actor):
+        # Someone who saw the dossier and lost a race (it was handed over meanwhile) is told
+        # it changed, not that they may not act on it.
+        if dossier.version != version and _may_see(actor, dossier):
+            raise stale
         raise PermissionDenied(_("You may not take this action on this dossier."))
     if dossier.version != version:
-        raise Conflict(
-            _("Dossier %(code)s was changed by someone else meanwhile. Reload it and try again.")
-            % {"code": dossier.code}
-        )
+        raise stale
     if dossier.state not in transition.sources:
         raise Conflict(
             _("This action is not possible while the dossier is '%(state)s'.")
