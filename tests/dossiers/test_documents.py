@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 from openpyxl import load_workbook
 
 from egov.accounts.services import api_token_create
@@ -201,7 +202,7 @@ def test_supplement_request_from_the_latest_request(desk):
 
 def test_refusal_gives_the_reasons_and_needs_a_refusal(desk):
     d = submit(desk)
-    with pytest.raises(Conflict) as exc:
+    with translation.override("vi"), pytest.raises(Conflict) as exc:
         documents.refusal(d)
     assert "từ chối" in exc.value.message
     d = services.dossier_refuse(
@@ -394,7 +395,7 @@ def test_register_lists_the_dossiers_received_in_the_period_by_code(desk):
     ],
 )
 def test_register_period_is_checked(start, end, field, message):
-    with pytest.raises(ValidationFailed) as exc:
+    with translation.override("vi"), pytest.raises(ValidationFailed) as exc:
         documents.register_period(start, end)
     assert message in exc.value.fields[field][0] and message in exc.value.message
 
