@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.files import extensions
-from egov.dossiers.models import Satisfaction
+from egov.dossiers.models import FINAL_STATES, DossierState, Satisfaction
 from egov.dossiers.services import ALLOWED_UPLOADS, Applicant, Upload
 from egov.organizations.models import Agency
 from egov.procedures.models import Procedure
@@ -27,13 +27,36 @@ def _file_field(label: Any, *, mandatory: bool, help_text: str = "") -> forms.Fi
     )
 
 
-def read_upload(uploaded: UploadedFile | None, component_id: int | None) -> Upload | None:
-    if uploaded is None:
-        return None
-    return Upload(component_id, uploaded.name or "file", uploaded.read())
+class UploadsMixin:
+    """A form's files as the services' ``Upload`` objects, read once.
+
+    ``upload_fields`` gives each file field with the dossier component it is for (``None``:
+    not tied to one, as for supplements and result files).
+    """
+
+    files: Any
+    _uploads: tuple[list[Upload], list[str]] | None = None
+
+    def upload_fields(self) -> list[tuple[str, int | None]]:
+        return [(name, None) for name in LOOSE_FILES]
+
+    def uploads(self) -> tuple[list[Upload], list[str]]:
+        """The files sent, and for each the name of its field (to show its errors there)."""
+        if self._uploads is None:
+            uploads, names = [], []
+            for name, component_id in self.upload_fields():
+                uploaded: UploadedFile | None = self.files.get(name)
+                if uploaded is not None:
+                    uploads.append(Upload(component_id, uploaded.name or "file", uploaded.read()))
+                    names.append(name)
+            self._uploads = (uploads, names)
+        return self._uploads
 
 
-class SubmissionForm(forms.Form):
+LOOSE_FILES = ("file_1", "file_2", "file_3")
+
+
+class SubmissionForm(UploadsMixin, forms.Form):
     """The applicant and one file per dossier component of ``procedure``.
 
     ``idempotency_key`` is drawn when the form is shown: sending the same page twice (a double
@@ -115,15 +138,8 @@ class SubmissionForm(forms.Form):
             address=data["applicant_address"],
         )
 
-    def uploads(self) -> tuple[list[Upload], list[str]]:
-        """The files sent, and for each the name of its field (to show its errors there)."""
-        uploads, names = [], []
-        for name, component in self.component_fields:
-            upload = read_upload(self.files.get(name), component.pk)  # type: ignore[arg-type]
-            if upload is not None:
-                uploads.append(upload)
-                names.append(name)
-        return uploads, names
+    def upload_fields(self) -> list[tuple[str, int | None]]:
+        return [(name, component.pk) for name, component in self.component_fields]
 
 
 def file_errors_to_fields(errors: dict[str, list[str]], names: list[str]) -> dict[str, list[str]]:
@@ -137,7 +153,7 @@ def file_errors_to_fields(errors: dict[str, list[str]], names: list[str]) -> dic
     return mapped
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(UploadsMixin, forms.Form):
     comment = forms.CharField(
         label=_("Message to the officer"),
         max_length=4000,
@@ -147,15 +163,6 @@ class SupplementForm(forms.Form):
     file_1 = _file_field(_("Document"), mandatory=False)
     file_2 = _file_field(_("Another document"), mandatory=False)
     file_3 = _file_field(_("Another document"), mandatory=False)
-
-    def uploads(self) -> tuple[list[Upload], list[str]]:
-        uploads, names = [], []
-        for name in ("file_1", "file_2", "file_3"):
-            upload = read_upload(self.files.get(name), None)  # type: ignore[arg-type]
-            if upload is not None:
-                uploads.append(upload)
-                names.append(name)
-        return uploads, names
 
 
 class WithdrawalForm(forms.Form):
@@ -196,7 +203,7 @@ class LookupForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(UploadsMixin, forms.Form):
     """Every input an officer's action may take; ``ACTIONS`` says which one shows which."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -257,15 +264,6 @@ class ActionForm(forms.Form):
         assert isinstance(step_field, forms.TypedChoiceField)
         step_field.choices = [("", _("Choose…")), *(earlier_steps or [])]
 
-    def uploads(self) -> tuple[list[Upload], list[str]]:
-        uploads, names = [], []
-        for name in ("file_1", "file_2", "file_3"):
-            upload = read_upload(self.files.get(name), None)  # type: ignore[arg-type]
-            if upload is not None:
-                uploads.append(upload)
-                names.append(name)
-        return uploads, names
-
 
 class InboxForm(forms.Form):
     q = forms.CharField(label=_("Code or applicant"), max_length=100, required=False)
@@ -279,8 +277,6 @@ class InboxForm(forms.Form):
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from egov.dossiers.models import FINAL_STATES, DossierState
-
         super().__init__(*args, **kwargs)
         state = self.fields["state"]
         assert isinstance(state, forms.ChoiceField)

@@ -310,6 +310,11 @@ def _may_see(actor: User, dossier: Dossier) -> bool:
     return dossier.applicant_id == actor.pk or staff_dossiers(actor).filter(pk=dossier.pk).exists()
 
 
+def _required(name: str, message: str) -> ValidationFailed:
+    """The error for an input the action cannot do without."""
+    return ValidationFailed(fields={name: [message]})
+
+
 def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dossier, str]:
     """Lock the dossier and check version, state and actor; returns it and its old state."""
     # Lock the dossier's row alone. Locking with joins would also lock the procedure's and the
@@ -474,7 +479,7 @@ def dossier_request_completion(
 ) -> Dossier:
     """Before receipt: ask the citizen to complete the dossier (form 02)."""
     if not missing.strip():
-        raise ValidationFailed(fields={"missing": [_("Say what the citizen must add or correct.")]})
+        raise _required("missing", _("Say what the citizen must add or correct."))
     dossier, old = _begin(actor, dossier_id, version, "request_completion")
     return _finish(
         dossier, actor, "request_completion", old, timezone.now(), comment=missing.strip()
@@ -485,7 +490,7 @@ def dossier_request_completion(
 def dossier_refuse(*, actor: User, dossier_id: int, version: int, reason: str) -> Dossier:
     """Refuse to receive the dossier, with the reasons (form 03)."""
     if not reason.strip():
-        raise ValidationFailed(fields={"reason": [_("Give the reason for the refusal.")]})
+        raise _required("reason", _("Give the reason for the refusal."))
     dossier, old = _begin(actor, dossier_id, version, "refuse")
     now = timezone.now()
     return _finish(dossier, actor, "refuse", old, now, comment=reason.strip())
@@ -647,7 +652,7 @@ def dossier_request_supplement(
 ) -> Dossier:
     """During processing: ask for more documents; the clock pauses until the citizen answers."""
     if not missing.strip():
-        raise ValidationFailed(fields={"missing": [_("Say what the citizen must add or correct.")]})
+        raise _required("missing", _("Say what the citizen must add or correct."))
     dossier, old = _begin(actor, dossier_id, version, "request_supplement")
     now = timezone.now()
     dossier.supplement_count += 1
@@ -770,7 +775,7 @@ def dossier_return_result(
 def dossier_stop(*, actor: User, dossier_id: int, version: int, reason: str) -> Dossier:
     """Stop processing, with the reason (form 05)."""
     if not reason.strip():
-        raise ValidationFailed(fields={"reason": [_("Give the reason for stopping.")]})
+        raise _required("reason", _("Give the reason for stopping."))
     dossier, old = _begin(actor, dossier_id, version, "stop")
     now = timezone.now()
     return _finish(dossier, actor, "stop", old, now, comment=reason.strip())
@@ -851,10 +856,6 @@ class ActionInput:
     new_appointment: datetime | None = None  # apologize
     amount: int | None = None  # request_payment, in VND
     files: tuple[Upload, ...] = ()  # supplement, complete (result files)
-
-
-def _required(name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(fields={name: [message]})
 
 
 def dossier_act(*, actor: User, dossier_id: int, action: str, data: ActionInput) -> Dossier:

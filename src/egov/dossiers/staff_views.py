@@ -95,7 +95,8 @@ def _dossier_page(
     steps = list(dossier.procedure.steps.all())
     labels = dict(DossierState.choices)
     events = []
-    for e in selectors.staff_events(dossier):
+    timeline = list(selectors.staff_events(dossier))
+    for e in timeline:
         label, state_label = str(EVENT_LABELS.get(e.action, e.action)), labels.get(e.to_state)
         events.append(
             {"event": e, "label": label, "state_label": state_label,
@@ -103,7 +104,7 @@ def _dossier_page(
              "show_state": bool(e.from_state) and e.from_state != e.to_state and str(state_label) != label,
              "new_appointment": parse_datetime(e.data.get("new_appointment") or "")}
         )  # fmt: skip
-    done = {e.action for e in dossier.events.all()}
+    done = {e.action for e in timeline}
     slips = [
         {"url": reverse("dossier_documents:dossier_pdf", args=[dossier.pk, form]), "label": label}
         for form, label in slips_for(done, staff=True)
