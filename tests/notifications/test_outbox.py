@@ -16,12 +16,14 @@ from egov.notifications import backends, services
 from egov.notifications.models import OutboxMessage, OutboxStatus
 from egov.notifications.services import (
     BACKOFF,
+    Notification,
     outbox_deliver_due,
     outbox_deliver_one,
     outbox_enqueue,
+    outbox_enqueue_many,
     outbox_message_retry,
 )
-from egov.notifications.tasks import outbox_deliver_task
+from egov.notifications.tasks import outbox_deliver_many_task, outbox_deliver_task
 
 
 def enqueue(**kwargs) -> OutboxMessage:
@@ -119,6 +121,62 @@ def test_dedupe_key_enqueues_one_logical_notification_once(db, django_capture_on
     assert len(callbacks) == 1
     other = enqueue(dedupe_key="dossier:42:returned:sms", channel="sms", recipient="0912345678")
     assert other.pk != first.pk
+
+
+def test_batch_is_one_insert_and_one_delivery_task(transactional_db, settings):
+    batch = [
+        Notification(
+            channel="sms", recipient="0912345678", body="Có kết quả.", dedupe_key="d:1:sms"
+        ),
+        Notification(
+            channel="zalo", recipient="+84 912 345 678", body="Có kết quả.", dedupe_key="d:1:zalo"
+        ),
+        Notification(channel="email", recipient="A@Example.com", subject="S", body="Có kết quả."),
+    ]
+    with transaction.atomic():
+        messages = outbox_enqueue_many(batch)
+    assert [m.channel for m in messages] == ["sms", "zalo", "email"]
+    assert [m.recipient for m in messages] == ["+84912345678", "+84912345678", "a@example.com"]
+    assert sorted(OutboxMessage.objects.values_list("pk", flat=True)) == sorted(
+        m.pk for m in messages
+    )
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "egov.notifications.tasks.outbox_deliver_many_task"
+    assert task.args_kwargs["args"] == [[m.pk for m in messages]]
+    settings.EGOV_EMAIL_ENABLED = True
+    assert outbox_deliver_many_task.call([m.pk for m in messages]) == [OutboxStatus.SENT] * 3
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_batch_returns_messages_already_enqueued_and_adds_only_the_new(db):
+    first = enqueue(channel="sms", recipient="0912345678", dedupe_key="d:2:sms")
+    with transaction.atomic():
+        messages = outbox_enqueue_many(
+            [
+                Notification(channel="sms", recipient="0912345678", body="x", dedupe_key="d:2:sms"),
+                Notification(
+                    channel="email", recipient="a@example.com", body="x", dedupe_key="d:2:email"
+                ),
+                Notification(
+                    channel="email", recipient="a@example.com", body="x", dedupe_key="d:2:email"
+                ),
+            ]
+        )
+    assert messages[0].pk == first.pk
+    assert messages[1].pk == messages[2].pk
+    assert OutboxMessage.objects.count() == 2
+
+
+def test_batch_with_one_bad_message_writes_none(db):
+    with pytest.raises(ValidationFailed) as caught, transaction.atomic():
+        outbox_enqueue_many(
+            [
+                Notification(channel="sms", recipient="0912345678", body="x"),
+                Notification(channel="email", recipient="not-an-address", body="x"),
+            ]
+        )
+    assert "recipient" in caught.value.fields
+    assert not OutboxMessage.objects.exists()
 
 
 # --- Delivery --------------------------------------------------------------------------------

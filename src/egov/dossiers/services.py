@@ -42,7 +42,7 @@ from egov.dossiers.models import (
     Satisfaction,
 )
 from egov.dossiers.transitions import ASSIGNEE_ROLES, TRANSITIONS, may_act
-from egov.notifications.services import outbox_enqueue
+from egov.notifications.services import Notification, outbox_enqueue_many
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import Agency, StaffRole
 from egov.procedures.models import Channel, OnlineType, Procedure
@@ -384,18 +384,22 @@ def _notify(dossier: Dossier, action: str, note: str = "") -> None:
         "zalo": dossier.applicant_phone,  # Zalo's notification service addresses a phone number
         "email": dossier.applicant_email,
     }
-    for channel in getattr(settings, "EGOV_DOSSIER_NOTIFY", ("sms", "zalo", "email")):
-        recipient = recipients.get(channel, "")
-        if recipient:
-            outbox_enqueue(
+    channels = getattr(settings, "EGOV_DOSSIER_NOTIFY", ("sms", "zalo", "email"))
+    outbox_enqueue_many(
+        [
+            Notification(
                 channel=channel,
-                recipient=recipient,
+                recipient=recipients[channel],
                 subject=subject,
                 body=text,
                 dedupe_key=f"dossier:{dossier.pk}:{dossier.version}:{channel}",
                 object_type="dossiers.dossier",
                 object_id=str(dossier.pk),
             )
+            for channel in channels
+            if recipients.get(channel)
+        ]
+    )
 
 
 def _finish(

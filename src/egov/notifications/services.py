@@ -115,20 +115,86 @@ def _normalize_recipient(channel: str, recipient: str) -> str:
     return raw
 
 
-def _enqueue_delivery_task(message_id: int, run_after: datetime | None = None) -> None:
-    """Ask the task worker to deliver ``message_id``. Losing this request delays the message
-    until the next sweep; it never loses the message, so failures are only logged."""
+def _enqueue_delivery(message_ids: list[int]) -> None:
+    """Ask the task worker to deliver ``message_ids`` (one task for them all). Losing this
+    request delays the messages until the next sweep; it never loses them, so failures are
+    only logged."""
+    from egov.notifications.tasks import outbox_deliver_many_task, outbox_deliver_task
+
+    try:
+        if len(message_ids) == 1:
+            outbox_deliver_task.enqueue(message_ids[0])
+        else:
+            outbox_deliver_many_task.enqueue(message_ids)
+    except Exception:
+        logger.exception("could not enqueue the delivery of outbox messages %s", message_ids)
+
+
+def _enqueue_retry(message_id: int, run_after: datetime) -> None:
+    """Ask the task worker to retry ``message_id`` at ``run_after`` (the sweep covers it if
+    the backend cannot defer tasks, or if this request is lost)."""
     from egov.notifications.tasks import outbox_deliver_task
 
     try:
-        task = outbox_deliver_task
-        if run_after is not None:
-            if not task.get_backend().supports_defer:
-                return
-            task = task.using(run_after=run_after)
-        task.enqueue(message_id)
+        if outbox_deliver_task.get_backend().supports_defer:
+            outbox_deliver_task.using(run_after=run_after).enqueue(message_id)
     except Exception:
-        logger.exception("could not enqueue the delivery of outbox message %s", message_id)
+        logger.exception("could not enqueue the retry of outbox message %s", message_id)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message to enqueue: ``outbox_enqueue``'s arguments, for ``outbox_enqueue_many``."""
+
+    channel: str
+    recipient: str
+    body: str
+    subject: str = ""
+    payload: dict[str, Any] | None = None
+    dedupe_key: str | None = None
+    object_type: str = ""
+    object_id: str = ""
+
+
+def _message_build(notification: Notification, now: datetime) -> OutboxMessage:
+    """The unsaved outbox row for ``notification``; raises ValidationFailed with every field
+    that is wrong."""
+    n = notification
+    errors: dict[str, list[str]] = {}
+    if n.channel not in Channel.values:
+        raise ValidationFailed(fields={"channel": [_("Unknown notification channel.")]})
+    recipient = n.recipient
+    try:
+        recipient = _normalize_recipient(n.channel, n.recipient)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    subject = (n.subject or "").strip()
+    if len(subject) > 255 or "\n" in subject or "\r" in subject:
+        errors["subject"] = [_("The subject must be one line of at most 255 characters.")]
+    if not (n.body or "").strip():
+        errors["body"] = [_("The message text is required.")]
+    payload = n.payload or {}
+    try:
+        if not isinstance(payload, dict):
+            raise TypeError
+        json.dumps(payload)
+    except (TypeError, ValueError):
+        errors["payload"] = [_("The extra data must be a JSON object.")]
+    if n.dedupe_key is not None and not (0 < len(n.dedupe_key) <= 200):
+        errors["dedupe_key"] = [_("The deduplication key must have 1 to 200 characters.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return OutboxMessage(
+        channel=n.channel,
+        recipient=recipient,
+        subject=subject,
+        body=n.body,
+        payload=payload,
+        dedupe_key=n.dedupe_key,
+        object_type=n.object_type,
+        object_id=str(n.object_id),
+        next_attempt_at=now,
+    )
 
 
 def outbox_enqueue(
@@ -150,58 +216,66 @@ def outbox_enqueue(
     with the ``dedupe_key`` of one already in the outbox is not added again: that one is
     returned.
     """
+    notification = Notification(
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+    return outbox_enqueue_many([notification])[0]
+
+
+def outbox_enqueue_many(notifications: list[Notification]) -> list[OutboxMessage]:
+    """``outbox_enqueue`` for several messages at once (e.g. the channels of one event), in
+    the caller's transaction: one query for the duplicates, one INSERT, and one delivery task
+    for them all when the transaction commits. Returns the messages in the given order
+    (for a duplicate, the one already in the outbox). All are checked before any is written."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue must run inside the service's transaction")
-    errors: dict[str, list[str]] = {}
-    if channel not in Channel.values:
-        raise ValidationFailed(fields={"channel": [_("Unknown notification channel.")]})
-    try:
-        recipient = _normalize_recipient(channel, recipient)
-    except ValidationFailed as exc:
-        errors.update(exc.fields)
-    subject = (subject or "").strip()
-    if len(subject) > 255 or "\n" in subject or "\r" in subject:
-        errors["subject"] = [_("The subject must be one line of at most 255 characters.")]
-    if not (body or "").strip():
-        errors["body"] = [_("The message text is required.")]
-    payload = payload or {}
-    try:
-        if not isinstance(payload, dict):
-            raise TypeError
-        json.dumps(payload)
-    except (TypeError, ValueError):
-        errors["payload"] = [_("The extra data must be a JSON object.")]
-    if dedupe_key is not None and not (0 < len(dedupe_key) <= 200):
-        errors["dedupe_key"] = [_("The deduplication key must have 1 to 200 characters.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
+    now = timezone.now()
+    messages = [_message_build(n, now) for n in notifications]
+    keys = {m.dedupe_key for m in messages if m.dedupe_key is not None}
+    found = {m.dedupe_key: m for m in OutboxMessage.objects.filter(dedupe_key__in=keys)}
+    new: list[OutboxMessage] = []
+    for message in messages:
+        if message.dedupe_key is None or message.dedupe_key not in found:
+            new.append(message)
+            if message.dedupe_key is not None:
+                found[message.dedupe_key] = message  # a repeat within the batch
+    if new:
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.bulk_create(new)
+        except IntegrityError:
+            # Another transaction enqueued one of them at the same time: one at a time.
+            new = _create_each(new, found)
+        ids = [m.pk for m in new]
+        transaction.on_commit(lambda: _enqueue_delivery(ids), robust=True)
+    return [found[m.dedupe_key] if m.dedupe_key is not None else m for m in messages]
 
-    if dedupe_key is not None:
-        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                channel=channel,
-                recipient=recipient,
-                subject=subject,
-                body=body,
-                payload=payload,
-                dedupe_key=dedupe_key,
-                object_type=object_type,
-                object_id=str(object_id),
-                next_attempt_at=timezone.now(),
-            )
-    except IntegrityError:
-        # Another transaction enqueued the same logical notification at the same time.
-        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
-        if dedupe_key is None or existing is None:
-            raise
-        return existing
-    message_id = message.pk
-    transaction.on_commit(lambda: _enqueue_delivery_task(message_id), robust=True)
-    return message
+
+def _create_each(
+    messages: list[OutboxMessage], found: dict[str | None, OutboxMessage]
+) -> list[OutboxMessage]:
+    """Insert ``messages`` one by one, taking the row already there for a duplicate key
+    (recorded in ``found``); returns the ones inserted."""
+    created = []
+    for message in messages:
+        message.pk = None
+        try:
+            with transaction.atomic():
+                message.save(force_insert=True)
+            created.append(message)
+        except IntegrityError:
+            existing = OutboxMessage.objects.filter(dedupe_key=message.dedupe_key).first()
+            if message.dedupe_key is None or existing is None:
+                raise
+            found[message.dedupe_key] = existing
+    return created
 
 
 # --- Delivery --------------------------------------------------------------------------------
@@ -300,7 +374,7 @@ def _send_and_mark(message: OutboxMessage, now: datetime | None) -> str:
                 next_at.isoformat(),
                 error,
             )
-            _enqueue_delivery_task(message.pk, run_after=next_at)
+            _enqueue_retry(message.pk, next_at)
         return status
     OutboxMessage.objects.filter(pk=message.pk).exclude(status=OutboxStatus.SENT).update(
         status=OutboxStatus.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
@@ -401,5 +475,5 @@ def outbox_message_retry(
         },
     )
     message_id = locked.pk
-    transaction.on_commit(lambda: _enqueue_delivery_task(message_id), robust=True)
+    transaction.on_commit(lambda: _enqueue_delivery([message_id]), robust=True)
     return locked

@@ -15,3 +15,11 @@ def outbox_deliver_task(message_id: int) -> str:
     from egov.notifications.services import outbox_deliver_one
 
     return outbox_deliver_one(message_id=message_id)
+
+
+@task()
+def outbox_deliver_many_task(message_ids: list[int]) -> list[str]:
+    """``outbox_deliver_task`` for the messages enqueued together (one event's channels)."""
+    from egov.notifications.services import outbox_deliver_one
+
+    return [outbox_deliver_one(message_id=message_id) for message_id in message_ids]
