@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "egov.procedures",
     "egov.notifications",
     "egov.dossiers",
+    "egov.stats",
 ]
 
 MIDDLEWARE = [

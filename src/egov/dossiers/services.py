@@ -46,6 +46,7 @@ from egov.notifications.services import Notification, outbox_enqueue_many
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import Agency, StaffRole
 from egov.procedures.models import Channel, OnlineType, Procedure
+from egov.stats import services as stats_services
 from egov.worktime.selectors import calendar_get
 
 if TYPE_CHECKING:
@@ -272,6 +273,7 @@ def dossier_submit(
         _store_uploads(dossier, files, actor, DossierFile.Kind.COMPONENT, now, stored)
         _event(dossier, actor, "submit", "", dossier.state, now)
         _notify(dossier, "submit")
+        stats_services.dossier_changed(dossier_id=dossier.pk)
         audit_record_create(
             actor=actor, action="dossiers.dossier.submit", obj=dossier, agency_id=receiving.pk,
             changes={"procedure": procedure.code, "channel": channel},
@@ -426,6 +428,7 @@ def _finish(
     dossier.save()
     _event(dossier, actor, action, old_state, dossier.state, now, comment=comment, **event)
     _notify(dossier, action, note)
+    stats_services.dossier_changed(dossier_id=dossier.pk)  # one queue row, no shared counter
     # Last: the audit chain's head row stays locked until the commit, so hold it briefly.
     audit_record_create(
         actor=actor,
