@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "egov.notifications",
     "egov.dossiers",
     "egov.stats",
+    "egov.feedback",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,23 @@ if EGOV_PUBLIC_URL and not EGOV_PUBLIC_URL.startswith(("https://", "http://")):
 # and the largest file a citizen or an officer may upload.
 EGOV_APOLOGY_LIMIT = config.env_int("EGOV_APOLOGY_LIMIT", 1)
 EGOV_MAX_UPLOAD_MB = config.env_int("EGOV_MAX_UPLOAD_MB", 10)
+# Citizen feedback (egov.feedback); docs/operations.md describes each.
+EGOV_FEEDBACK_PHOTO_MAX_MB = config.env_int("EGOV_FEEDBACK_PHOTO_MAX_MB", 8)
+EGOV_FEEDBACK_MAX_PHOTOS = config.env_int("EGOV_FEEDBACK_MAX_PHOTOS", 5)
+EGOV_FEEDBACK_REOPEN_DAYS = config.env_int("EGOV_FEEDBACK_REOPEN_DAYS", 7)
+EGOV_FEEDBACK_DUPLICATE_METERS = config.env_int("EGOV_FEEDBACK_DUPLICATE_METERS", 200)
+EGOV_FEEDBACK_DUPLICATE_DAYS = config.env_int("EGOV_FEEDBACK_DUPLICATE_DAYS", 30)
+EGOV_FEEDBACK_NOTIFY = tuple(
+    c.strip()
+    for c in config.env_str("EGOV_FEEDBACK_NOTIFY", "sms,zalo,email").split(",")
+    if c.strip()
+)
+EGOV_ZALO_WEBHOOK_SECRET = config.env_str("EGOV_ZALO_WEBHOOK_SECRET")
+EGOV_MAP_TILE_URL = config.env_str(
+    "EGOV_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+EGOV_MAP_ATTRIBUTION = config.env_str("EGOV_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+EGOV_MAP_CENTER = config.env_str("EGOV_MAP_CENTER", "16.4637,107.5909")
 # How citizens hear of their dossiers: any of sms, zalo (to the same mobile number) and email.
 EGOV_DOSSIER_NOTIFY = tuple(
     c.strip()

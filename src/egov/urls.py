@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include("egov.dossiers.urls_documents")),
     path("staff/", include("egov.organizations.urls")),
     path("procedures/", include("egov.procedures.urls")),
+    path("feedback/", include("egov.feedback.urls")),
     path("", include("egov.dossiers.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
