@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "egov.dossiers",
     "egov.stats",
     "egov.feedback",
+    "leaflet",  # django-leaflet: only its copy of Leaflet's files is used
+    "egov.open311",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +265,16 @@ EGOV_MAP_TILE_URL = config.env_str(
 )
 EGOV_MAP_ATTRIBUTION = config.env_str("EGOV_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 EGOV_MAP_CENTER = config.env_str("EGOV_MAP_CENTER", "16.4637,107.5909")
+# The Open311 GeoReport v2 server (egov.open311): the jurisdiction_id it answers to (empty:
+# any), and the texts and endpoint type its discovery document shows.
+EGOV_OPEN311_JURISDICTION = config.env_str("EGOV_OPEN311_JURISDICTION")
+EGOV_OPEN311_CONTACT = config.env_str("EGOV_OPEN311_CONTACT")
+EGOV_OPEN311_KEY_SERVICE = config.env_str("EGOV_OPEN311_KEY_SERVICE")
+EGOV_OPEN311_ENDPOINT_TYPE = config.env_str("EGOV_OPEN311_ENDPOINT_TYPE", "production")
+if EGOV_OPEN311_ENDPOINT_TYPE not in ("production", "test"):
+    raise config.ConfigurationError(
+        f"EGOV_OPEN311_ENDPOINT_TYPE must be production or test, not {EGOV_OPEN311_ENDPOINT_TYPE!r}"
+    )
 # How citizens hear of their dossiers: any of sms, zalo (to the same mobile number) and email.
 EGOV_DOSSIER_NOTIFY = tuple(
     c.strip()

@@ -16,6 +16,7 @@ class FeedbackConfig(AppConfig):
                 "feedback.report.status": _("Feedback report status changed"),
                 "feedback.report.respond": _("Feedback report answered"),
                 "feedback.report.note": _("Internal note added to a report"),
+                "feedback.report.client_update": _("Update received from an Open311 client"),
                 "feedback.report.assign": _("Feedback report assigned"),
                 "feedback.report.transfer": _("Feedback report transferred"),
                 "feedback.report.moderate": _("Feedback report moderated"),

@@ -61,6 +61,7 @@ __all__ = [
     "PhotoUpload",
     "category_save",
     "report_assign",
+    "report_client_update_add",
     "report_create",
     "report_mark_duplicate",
     "report_moderate",
@@ -1229,3 +1230,106 @@ def category_save(
 
 def fms_status(status: str) -> str:
     return FMS_STATUS[status]
+
+
+# --- Open311 clients' updates (FixMyStreet's POST servicerequestupdates) -------------------
+
+# FixMyStreet's statuses a client may send with an update.
+CLIENT_UPDATE_STATUSES = frozenset(
+    {
+        "OPEN",
+        "CLOSED",
+        "FIXED",
+        "IN_PROGRESS",
+        "ACTION_SCHEDULED",
+        "INVESTIGATING",
+        "DUPLICATE",
+        "NOT_COUNCILS_RESPONSIBILITY",
+        "NO_FURTHER_ACTION",
+        "INTERNAL_REFERRAL",
+        "REOPEN",
+    }
+)
+
+
+def report_client_update_add(
+    *,
+    client_name: str,
+    public_id: str,
+    text: str,
+    status: str | None = None,
+    contact: Contact | None = None,
+    media_url: str = "",
+    photos: Sequence[PhotoUpload] = (),
+    client_update_id: str = "",
+    now: datetime | None = None,
+) -> ReportUpdate:
+    """Record what an Open311 client application sends about a report (a citizen's comment).
+
+    It goes to the handling agency as an internal entry: a client cannot change a report's
+    status (the status it sends is kept with the entry for the officers), nor publish text
+    the agency has not seen. Photos are checked and stored like the report's own, but kept
+    private. Nothing is saved when anything is refused.
+    """
+    now = now or timezone.now()
+    text = (text or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not text and not photos and not (media_url or "").strip():
+        errors["description"] = [_("Write the update.")]
+    elif len(text) > MAX_DESCRIPTION:
+        errors["description"] = [_("At most 4000 characters.")]
+    status = (status or "").strip().upper()
+    if status and status not in CLIENT_UPDATE_STATUSES:
+        errors["status"] = [_("Unknown status.")]
+    media_url = (media_url or "").strip()
+    if media_url:
+        from django.core.validators import URLValidator
+
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except DjangoValidationError:
+            errors["media_url"] = [_("Enter a web address (http or https).")]
+    max_photos = int(getattr(settings, "EGOV_FEEDBACK_MAX_PHOTOS", 5))
+    if len(photos) > max_photos:
+        errors["photos"] = [_("At most %(count)s photos.") % {"count": max_photos}]
+    for upload in photos:
+        problem = photo_problem(upload)
+        if problem:
+            errors.setdefault("photos", []).append(problem)
+    contact = _check_contact(contact or Contact(), errors)
+    report = Report.objects.filter(public_id=public_id, is_hidden=False).only("pk").first()
+    if report is None:
+        raise NotFound(_("There is no such report."))
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with _discard_files_on_error() as stored, transaction.atomic():
+        report = _lock(report.pk, None)
+        photo_ids = [_store_photo(report, upload.content, now, stored).pk for upload in photos]
+        if photo_ids:
+            # Kept for the officers only, like the update itself.
+            ReportPhoto.objects.filter(pk__in=photo_ids).update(is_public=False)
+        update = ReportUpdate.objects.create(
+            report=report,
+            at=now,
+            kind=UpdateKind.NOTE,
+            is_public=False,
+            status=report.status,
+            text=text,
+            actor_label=(f"{contact.name} ({client_name})" if contact.name else client_name)[:255],
+            data={
+                "open311_client": client_name,
+                "client_update_id": (client_update_id or "")[:100],
+                "status_requested": status,
+                "media_url": media_url,
+                "photos": photo_ids,
+                "contact": {"email": contact.email, "phone": contact.phone},
+            },
+        )
+        audit_record_create(
+            actor=None,
+            action="feedback.report.client_update",
+            obj=report,
+            agency_id=report.agency_id,
+            changes={"update": update.pk, "client": client_name, "photos": len(photo_ids)},
+        )
+    return update

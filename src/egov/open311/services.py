@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,9 @@ def _hash_key(raw: str) -> str:
 
 
 @transaction.atomic
-def api_client_create(*, actor: User | None, name: str, contact: str = "") -> tuple[ApiClient, str]:
+def api_client_create(
+    *, actor: User | AnonymousUser | None, name: str, contact: str = ""
+) -> tuple[ApiClient, str]:
     """Issue a key to a client application; returns the client and the key, shown only once.
 
     ``actor`` is None when the server's operator issues the key with ``egov open311``.
@@ -48,7 +51,7 @@ def api_client_create(*, actor: User | None, name: str, contact: str = "") -> tu
         contact=contact,
         prefix=raw[: len(KEY_PREFIX) + 6],
         key_hash=_hash_key(raw),
-        created_by=actor,
+        created_by=actor if isinstance(actor, User) else None,
     )
     audit_record_create(
         actor=actor,
@@ -60,7 +63,7 @@ def api_client_create(*, actor: User | None, name: str, contact: str = "") -> tu
 
 
 @transaction.atomic
-def api_client_revoke(*, actor: User | None, client_id: int) -> ApiClient:
+def api_client_revoke(*, actor: User | AnonymousUser | None, client_id: int) -> ApiClient:
     """Revoke a client's key; requests carrying it are refused from now on."""
     if actor is not None:
         require_province_admin(actor)
