@@ -17,6 +17,8 @@ urlpatterns = [
     path("staff/dossiers/", include("egov.dossiers.urls_staff")),
     path("documents/", include("egov.dossiers.urls_documents")),
     path("staff/open311/keys/", include("egov.open311.urls_staff")),
+    path("staff/stats/", include("egov.stats.urls_staff")),
+    path("statistics/", include("egov.stats.urls")),
     path("staff/", include("egov.organizations.urls")),
     path("procedures/", include("egov.procedures.urls")),
     path("feedback/", include("egov.feedback.urls")),

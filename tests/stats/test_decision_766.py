@@ -200,7 +200,7 @@ def test_in_progress_within_time_or_overdue_moves_with_the_clock(desk):
         overdue = selectors.drilldown(
             user=None, filters=selectors.Filters(period), metric="overdue"
         )
-        assert [d.pk for d in overdue] == [running.pk]
+        assert list(overdue) == [running.pk]
     assert waiting.pk and fact(waiting).open_kind == OpenKind.UNRECEIVED
     assert_rebuild_agrees()
 

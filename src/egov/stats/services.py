@@ -47,7 +47,7 @@ from egov.worktime.selectors import calendar_get
 
 logger = logging.getLogger("egov.stats")
 
-ROLLUP_MODELS: tuple[type, ...] = (MonthRollup, AgencyMonthRollup, OpenBucket)
+ROLLUP_MODELS: tuple[Any, ...] = (MonthRollup, AgencyMonthRollup, OpenBucket)
 LOCK_CLASS = 7660  # advisory locks: (7660, dossier id) per dossier
 REBUILD_LOCK = (7661, 0)  # shared by drains, exclusive for a rebuild that writes
 DRAIN_BATCH = 500
@@ -86,10 +86,11 @@ class ProcedureInfo:
 
     def get(self, procedure_id: int) -> tuple[int, Decimal, str, str]:
         if procedure_id not in self._rows:
-            for pk, *rest in Procedure.objects.values_list(
+            rows: Any = Procedure.objects.values_list(
                 "pk", "sector_id", "processing_time", "time_unit", "online_type"
-            ):
-                self._rows[pk] = (rest[0] or 0, rest[1], rest[2], rest[3])
+            )
+            for pk, *rest in rows:
+                self._rows[pk] = (int(rest[0] or 0), Decimal(rest[1]), str(rest[2]), str(rest[3]))
         return self._rows[procedure_id]
 
 
@@ -102,7 +103,8 @@ def _inputs(rows: list[tuple[Any, ...]], procedures: ProcedureInfo) -> list[fact
             .order_by("started_at")
             .values_list("dossier_id", "started_at", "ended_at")
         ):
-            pauses.setdefault(dossier_id, []).append((start, end))
+            if end is not None:
+                pauses.setdefault(dossier_id, []).append((start, end))
     out = []
     for r in rows:
         sector_id, time, unit, online_type = procedures.get(r[2])
@@ -144,7 +146,7 @@ def facts_compute(
 # --- Applying deltas -------------------------------------------------------------------------
 
 
-def _upsert_sql(model: type) -> tuple[str, tuple[str, ...]]:
+def _upsert_sql(model: Any) -> tuple[str, tuple[str, ...]]:
     table = model._meta.db_table
     key = model.KEY
     counters = tuple(facts.counters_of(model))
@@ -155,7 +157,7 @@ def _upsert_sql(model: type) -> tuple[str, tuple[str, ...]]:
     columns = ", ".join(qn(c) for c in cols)
     values = ", ".join(["%s"] * len(cols))
     conflict = ", ".join(qn(c) for c in key)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({conflict}) DO UPDATE SET {sets}"  # noqa: S608, E501
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({conflict}) DO UPDATE SET {sets}"  # noqa: S608
     return sql, counters
 
 
@@ -300,7 +302,7 @@ def _dossier_batches(batch: int) -> Iterator[list[tuple[Any, ...]]]:
         last = rows[-1][0]
 
 
-def _stored_rollup(model: type) -> dict[tuple[Any, ...], dict[str, int]]:
+def _stored_rollup(model: Any) -> dict[tuple[Any, ...], dict[str, int]]:
     counters = facts.counters_of(model)
     out = {}
     for row in model.objects.values_list(*model.KEY, *counters).iterator(chunk_size=20000):
