@@ -94,6 +94,7 @@ def _demo_sign_ins() -> list[tuple[str, str, str]]:
 def demo_load(province: Province) -> DemoResult:
     """Load the demo for ``province``; does nothing but report when it is already loaded."""
     result = DemoResult(province=province.name, created=False, sign_ins=_demo_sign_ins())
+    result.sign_ins.append(demo_open311_key())
     if demo_province_agency(province) is not None:
         return result
     result.created = True
@@ -344,3 +345,18 @@ def demo_dossiers_load(province_letter: str, first_commune: Agency | None) -> in
             submitted(birth, first_commune)
             count += 1
     return count
+
+
+DEMO_OPEN311_CLIENT = "Ứng dụng phản ánh (demo)"
+
+
+def demo_open311_key() -> tuple[str, str, str]:
+    """Issue a fresh Open311 API key for the demo client application, revoking the previous
+    ones (a key is stored only as a hash, so each run of the demo prints a new one)."""
+    from egov.open311.models import ApiClient
+    from egov.open311.services import api_client_create, api_client_revoke
+
+    for old in ApiClient.objects.filter(name=DEMO_OPEN311_CLIENT, revoked_at__isnull=True):
+        api_client_revoke(actor=None, client_id=old.pk)
+    _client, key = api_client_create(actor=None, name=DEMO_OPEN311_CLIENT)
+    return ("Open311 api_key (POST /open311/v2/requests.xml)", key, "")

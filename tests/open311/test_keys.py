@@ -70,3 +70,12 @@ def test_the_command_issues_lists_and_revokes(capsys: pytest.CaptureFixture[str]
         call_command("open311", "issue", "")
     with pytest.raises(CommandError):
         call_command("open311", "revoke", "999999")
+
+
+def test_the_demo_prints_a_working_key_and_revokes_the_previous_one() -> None:
+    from egov.demo import demo_open311_key
+
+    _who, first, _password = demo_open311_key()
+    _who, second, _password = demo_open311_key()
+    assert api_client_authenticate(first) is None
+    assert api_client_authenticate(second) is not None
