@@ -47,12 +47,12 @@ def test_enqueue_outside_a_transaction_is_refused(transactional_db):
     assert not OutboxMessage.objects.exists()
 
 
-def test_enqueue_writes_a_pending_message_and_a_task_on_commit(
+def test_enqueue_writes_a_pending_message_and_its_task_in_the_same_transaction(
     db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         message = enqueue(object_type="dossiers.dossier", object_id=42)
-    assert len(callbacks) == 1
+    assert callbacks == []  # nothing is left to do after the commit
     message.refresh_from_db()
     assert message.status == OutboxStatus.PENDING
     assert message.attempts == 0
@@ -61,6 +61,21 @@ def test_enqueue_writes_a_pending_message_and_a_task_on_commit(
     task = DBTaskResult.objects.get()
     assert task.task_path == "egov.notifications.tasks.outbox_deliver_task"
     assert task.args_kwargs == {"args": [message.pk], "kwargs": {}}
+
+
+def test_another_task_backend_is_asked_after_the_commit(
+    db, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from egov.notifications.tasks import outbox_deliver_task as task
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = enqueue()
+    assert len(callbacks) == 1
+    assert task.get_backend().results == []  # not before the commit
+    callbacks[0]()
+    [result] = task.get_backend().results
+    assert result.args == [message.pk]
 
 
 def test_rolled_back_transaction_leaves_no_message_and_no_task(transactional_db):
@@ -112,13 +127,13 @@ def test_bad_input_is_refused_with_field_errors_and_nothing_saved(db, values, fi
     assert not OutboxMessage.objects.exists()
 
 
-def test_dedupe_key_enqueues_one_logical_notification_once(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
+def test_dedupe_key_enqueues_one_logical_notification_once(db):
+    with transaction.atomic():
         first = enqueue(dedupe_key="dossier:42:returned:email")
         again = enqueue(dedupe_key="dossier:42:returned:email", body="a second text")
     assert again.pk == first.pk
     assert OutboxMessage.objects.count() == 1
-    assert len(callbacks) == 1
+    assert DBTaskResult.objects.count() == 1  # one delivery task
     other = enqueue(dedupe_key="dossier:42:returned:sms", channel="sms", recipient="0912345678")
     assert other.pk != first.pk
 
@@ -264,6 +279,7 @@ def test_a_retry_is_also_scheduled_as_a_task(db, settings):
     settings.EGOV_SMS_BACKEND = "no-such-backend"
     message = enqueue(channel="sms", recipient="0912345678")
     now = timezone.now()
+    DBTaskResult.objects.all().delete()  # the first delivery's task
     outbox_deliver_due(now=now)
     message.refresh_from_db()
     assert "EGOV_SMS_BACKEND must be one of console, file, http" in message.last_error
@@ -347,16 +363,16 @@ def test_single_message_delivery_is_idempotent(db):
 # --- Retrying a failed message -----------------------------------------------------------------
 
 
-def test_retry_gives_a_failed_message_a_fresh_series(world, django_capture_on_commit_callbacks):
+def test_retry_gives_a_failed_message_a_fresh_series(world):
     message = enqueue()
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=OutboxStatus.FAILED, attempts=8, last_error="SMTPServerDisconnected"
     )
     with pytest.raises(PermissionDenied):
         outbox_message_retry(actor=world.leader_a, message=message)
-    with django_capture_on_commit_callbacks() as callbacks:
-        retried = outbox_message_retry(actor=world.admin, message=message)
-    assert len(callbacks) == 1
+    tasks_before = DBTaskResult.objects.count()
+    retried = outbox_message_retry(actor=world.admin, message=message)
+    assert DBTaskResult.objects.count() == tasks_before + 1  # a delivery task with the retry
     assert retried.status == OutboxStatus.PENDING
     assert retried.attempts == 0
     record = AuditRecord.objects.order_by("-seq").first()

@@ -185,7 +185,7 @@ def actions_available(*, user: User | AnonymousUser | None, dossier: Dossier) ->
             continue
         if action == "hand_over":
             if steps is None:
-                steps = len(dossier.procedure.steps.all())
+                steps = len(dossier.procedure.step_list)
             if dossier.step_index + 1 >= steps:
                 continue
         if may_act(user, dossier, transition.actor):

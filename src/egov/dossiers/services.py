@@ -319,18 +319,18 @@ def _required(name: str, message: str) -> ValidationFailed:
 
 def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dossier, str]:
     """Lock the dossier and check version, state and actor; returns it and its old state."""
-    # Lock the dossier's row alone. Locking with joins would also lock the procedure's and the
-    # agencies' rows on PostgreSQL (serializing every dossier of an agency), and its re-check
-    # of a row changed meanwhile would drop it when a join key (current_agency) changed,
-    # answering "not found" for a dossier that exists.
-    locked = Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk")
-    dossier = (
-        Dossier.objects.select_related("procedure", "receiving_agency", "current_agency")
-        .filter(pk=dossier_id)
-        .first()
-        if list(locked)
-        else None
-    )
+    # Lock the dossier's row only (FOR UPDATE OF): a plain FOR UPDATE with joins would also
+    # lock the procedure's and the agencies' rows on PostgreSQL, serializing every dossier of
+    # an agency. When another transaction changed the row meanwhile, PostgreSQL re-checks the
+    # join against the agency row it read first and drops the dossier if a join key
+    # (current_agency) changed: then lock the row alone and read it again, so that a racer
+    # is told the dossier changed, not that it does not exist.
+    related = Dossier.objects.select_related("procedure", "receiving_agency", "current_agency")
+    dossier = related.select_for_update(of=("self",)).filter(pk=dossier_id).first()
+    if dossier is None and list(
+        Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk")
+    ):
+        dossier = related.filter(pk=dossier_id).first()
     if dossier is None:
         raise NotFound(_("Dossier not found."))
     transition = TRANSITIONS[action]
@@ -400,7 +400,8 @@ def _notify(dossier: Dossier, action: str, note: str = "") -> None:
             )
             for channel in channels
             if recipients.get(channel)
-        ]
+        ],
+        new_keys=True,  # the version in the key is the one this transaction holds locked
     )
 
 
@@ -446,7 +447,7 @@ def _finish(
 
 
 def _step_due(dossier: Dossier, start: datetime) -> datetime | None:
-    steps = list(dossier.procedure.steps.all())
+    steps = dossier.procedure.step_list
     if dossier.step_index >= len(steps):
         return None
     step = steps[dossier.step_index]
@@ -509,8 +510,7 @@ def dossier_hand_over(
 ) -> Dossier:
     """Pass the dossier to the next step of the process, in this or another agency."""
     dossier, old = _begin(actor, dossier_id, version, "hand_over")
-    steps = dossier.procedure.steps.count()
-    if dossier.step_index + 1 >= steps:
+    if dossier.step_index + 1 >= len(dossier.procedure.step_list):
         raise Conflict(
             _("This is the last step: complete the dossier instead."), code="invalid_transition"
         )

@@ -63,7 +63,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _action_form(dossier: Dossier, action: str, data: Any = None, files: Any = None) -> ActionForm:
-    steps = list(dossier.procedure.steps.all())
+    steps = dossier.procedure.step_list
     earlier = [(i, f"{i + 1}. {s.name}") for i, s in enumerate(steps[: dossier.step_index])]
     return ActionForm(
         data,
@@ -92,7 +92,7 @@ def _dossier_page(
         actions.append(
             {"name": name, "spec": ACTIONS[name], "form": form or _action_form(dossier, name)}
         )
-    steps = list(dossier.procedure.steps.all())
+    steps = dossier.procedure.step_list
     labels = dict(DossierState.choices)
     events = []
     timeline = list(selectors.staff_events(dossier))

@@ -5,9 +5,10 @@ The life of a message
 
 1. **Enqueue.** A service that changes something a citizen must hear about calls
    ``outbox_enqueue(...)`` inside its own ``transaction.atomic()`` block (it refuses to run
-   outside one). The message row is committed with the change, or rolled back with it. On
-   commit, a django-tasks task is enqueued to deliver it at once; if the process dies before
-   that, the row is still there and the worker's sweep sends it.
+   outside one). The message row is committed with the change, or rolled back with it, and
+   so is the django-tasks task that delivers it at once (with the database task backend; with
+   another backend the task is enqueued after the commit, and if the process dies before
+   that, the row is still there and the worker's sweep sends it).
 2. **Claim.** A worker (the task, or the sweep run by ``egov worker`` every few seconds)
    claims due messages in a short transaction: ``pending`` ones whose ``next_attempt_at`` has
    come, and ``sending`` ones whose ``lease_until`` has passed (their worker died mid-send).
@@ -115,10 +116,10 @@ def _normalize_recipient(channel: str, recipient: str) -> str:
     return raw
 
 
-def _enqueue_delivery(message_ids: list[int]) -> None:
-    """Ask the task worker to deliver ``message_ids`` (one task for them all). Losing this
-    request delays the messages until the next sweep; it never loses them, so failures are
-    only logged."""
+def _enqueue_delivery(message_ids: list[int], *, in_transaction: bool = False) -> None:
+    """Ask the task worker to deliver ``message_ids`` (one task for them all). After a commit,
+    losing this request delays the messages until the next sweep; it never loses them, so
+    failures are only logged. Within the messages' transaction, a failure fails it."""
     from egov.notifications.tasks import outbox_deliver_many_task, outbox_deliver_task
 
     try:
@@ -127,6 +128,8 @@ def _enqueue_delivery(message_ids: list[int]) -> None:
         else:
             outbox_deliver_many_task.enqueue(message_ids)
     except Exception:
+        if in_transaction:
+            raise
         logger.exception("could not enqueue the delivery of outbox messages %s", message_ids)
 
 
@@ -140,6 +143,33 @@ def _enqueue_retry(message_id: int, run_after: datetime) -> None:
             outbox_deliver_task.using(run_after=run_after).enqueue(message_id)
     except Exception:
         logger.exception("could not enqueue the retry of outbox message %s", message_id)
+
+
+def _enqueue_delivery_in_transaction(message_ids: list[int]) -> None:
+    """Enqueue the delivery of ``message_ids``, written by the current transaction.
+
+    With the database task backend on the same database, the task row is written in the same
+    transaction as the messages: both are committed or neither, in one commit, and the worker
+    cannot run the task before the messages are visible. Another backend is asked after the
+    commit (a worker might otherwise look for messages not committed yet)."""
+    if not message_ids:
+        return
+    from django_tasks_db.backend import DatabaseBackend
+
+    from egov.notifications.tasks import outbox_deliver_task
+
+    backend = outbox_deliver_task.get_backend()
+    if isinstance(backend, DatabaseBackend) and _same_database():
+        _enqueue_delivery(message_ids, in_transaction=True)
+    else:
+        transaction.on_commit(lambda: _enqueue_delivery(message_ids), robust=True)
+
+
+def _same_database() -> bool:
+    from django.db import router
+    from django_tasks_db.models import DBTaskResult
+
+    return bool(router.db_for_write(DBTaskResult) == router.db_for_write(OutboxMessage))
 
 
 @dataclass(frozen=True)
@@ -229,15 +259,25 @@ def outbox_enqueue(
     return outbox_enqueue_many([notification])[0]
 
 
-def outbox_enqueue_many(notifications: list[Notification]) -> list[OutboxMessage]:
+def outbox_enqueue_many(
+    notifications: list[Notification], *, new_keys: bool = False
+) -> list[OutboxMessage]:
     """``outbox_enqueue`` for several messages at once (e.g. the channels of one event), in
     the caller's transaction: one query for the duplicates, one INSERT, and one delivery task
-    for them all when the transaction commits. Returns the messages in the given order
-    (for a duplicate, the one already in the outbox). All are checked before any is written."""
+    for them all. Returns the messages in the given order (for a duplicate, the one already in
+    the outbox). All are checked before any is written.
+
+    ``new_keys=True`` is for callers whose keys cannot be in the outbox yet (they contain a
+    version the caller holds locked): the duplicate check is skipped, and a duplicate makes
+    the caller's transaction fail instead of being returned."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue must run inside the service's transaction")
     now = timezone.now()
     messages = [_message_build(n, now) for n in notifications]
+    if new_keys:
+        OutboxMessage.objects.bulk_create(messages)
+        _enqueue_delivery_in_transaction([m.pk for m in messages])
+        return messages
     keys = {m.dedupe_key for m in messages if m.dedupe_key is not None}
     found = {m.dedupe_key: m for m in OutboxMessage.objects.filter(dedupe_key__in=keys)}
     new: list[OutboxMessage] = []
@@ -253,8 +293,7 @@ def outbox_enqueue_many(notifications: list[Notification]) -> list[OutboxMessage
         except IntegrityError:
             # Another transaction enqueued one of them at the same time: one at a time.
             new = _create_each(new, found)
-        ids = [m.pk for m in new]
-        transaction.on_commit(lambda: _enqueue_delivery(ids), robust=True)
+        _enqueue_delivery_in_transaction([m.pk for m in new])
     return [found[m.dedupe_key] if m.dedupe_key is not None else m for m in messages]
 
 
@@ -474,6 +513,5 @@ def outbox_message_retry(
             "last_error": locked.last_error[:255],
         },
     )
-    message_id = locked.pk
-    transaction.on_commit(lambda: _enqueue_delivery([message_id]), robust=True)
+    _enqueue_delivery_in_transaction([locked.pk])
     return locked

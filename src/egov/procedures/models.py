@@ -10,6 +10,7 @@ ordered steps whose allotted times add up to the processing time.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from egov.organizations.models import (
@@ -136,6 +137,12 @@ class Procedure(models.Model):
     def targets(self) -> list[str]:
         flags = [(Target.CITIZEN, self.for_citizens), (Target.ORGANIZATION, self.for_organizations)]
         return [str(target) for target, on in flags if on]
+
+    @cached_property
+    def step_list(self) -> list[ProcedureStep]:
+        """The steps in order, read once per instance (a transition, the actions it leaves
+        open and its answer all need them)."""
+        return list(self.steps.all())
 
 
 class ProcedureFee(models.Model):
