@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "egov.dossiers",
     "egov.stats",
     "egov.feedback",
-    "leaflet",  # django-leaflet: only its copy of Leaflet's files is used
     "egov.open311",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("egov.accounts.urls")),
     path("staff/procedures/", include("egov.procedures.urls_staff")),
     path("staff/dossiers/", include("egov.dossiers.urls_staff")),
+    path("staff/feedback/", include("egov.feedback.urls_staff")),
     path("documents/", include("egov.dossiers.urls_documents")),
     path("staff/open311/keys/", include("egov.open311.urls_staff")),
     path("staff/stats/", include("egov.stats.urls_staff")),
