@@ -39,7 +39,8 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 _DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 # Characters XML 1.0 cannot carry at all (C0 controls other than tab, newline, return).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Anything that needs escaping or removing: most values have none, and are written as they are.
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def xml_text(value: Any) -> str:
@@ -48,11 +49,11 @@ def xml_text(value: Any) -> str:
         return "true"
     if value is False:
         return "false"
-    text = value if isinstance(value, str) else str(value)
-    text = text.translate(_ESCAPES)
-    if _INVALID_XML.search(text):
-        text = _INVALID_XML.sub("", text)
-    return text
+    text = value if type(value) is str else str(value)
+    if _SPECIAL.search(text) is None:
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _INVALID_XML.sub("", text)
 
 
 def _write(out: list[str], name: str, value: Any) -> None:
@@ -80,20 +81,78 @@ def to_xml(root: str, content: Mapping[str, Any] | Sequence[Any]) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+# The fields of a service request, in the spec's order, and those whose values egov builds
+# itself from a known alphabet (ids, codes, statuses, dates, numbers): those are written
+# without the escaping check.
+REQUEST_FIELDS = (
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+)
+
+
+_special = _SPECIAL.search
+
+
+def _el(name: str, value: Any) -> str:
+    if value is None:
+        return f"<{name}/>"
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return f"<{name}/>"
+        if _special(value) is None:
+            return f"<{name}>{value}</{name}>"
+    elif kind is float or kind is int:
+        return f"<{name}>{value}</{name}>"
+    return f"<{name}>{xml_text(value)}</{name}>"
+
+
+def _request_xml(r: Mapping[str, Any]) -> str:
+    # One template per request: about four times faster than a loop over the fields.
+    return (
+        f"<request><service_request_id>{r['service_request_id']}</service_request_id>"
+        f"<status>{r['status']}</status>{_el('status_notes', r['status_notes'])}"
+        f"{_el('service_name', r['service_name'])}{_el('service_code', r['service_code'])}"
+        f"{_el('description', r['description'])}"
+        f"{_el('agency_responsible', r['agency_responsible'])}"
+        f"{_el('service_notice', r['service_notice'])}"
+        f"<requested_datetime>{r['requested_datetime']}</requested_datetime>"
+        f"<updated_datetime>{r['updated_datetime']}</updated_datetime>"
+        f"{_el('expected_datetime', r['expected_datetime'])}{_el('address', r['address'])}"
+        f"{_el('address_id', r['address_id'])}{_el('zipcode', r['zipcode'])}"
+        f"{_el('lat', r['lat'])}{_el('long', r['long'])}{_el('media_url', r['media_url'])}"
+        "</request>"
+    )
+
+
+def _row_xml(row: Mapping[str, Any]) -> str:
+    return "<request>" + "".join(_el(key, value) for key, value in row.items()) + "</request>"
+
+
 def request_list_xml(rows: Sequence[Mapping[str, Any]]) -> bytes:
-    """The fast path for ``<service_requests>``: flat rows of scalar values only."""
-    out = [_DECLARATION, "<service_requests>"]
-    append = out.append
+    """``<service_requests>`` for flat rows of scalar values; rows with exactly the spec's
+    fields (``REQUEST_FIELDS``, as ``source`` makes them) take the template."""
+    parts = [_DECLARATION, "<service_requests>"]
     for row in rows:
-        append("<request>")
-        for key, value in row.items():
-            if value is None or value == "":
-                append(f"<{key}/>")
-            else:
-                append(f"<{key}>{xml_text(value)}</{key}>")
-        append("</request>")
-    append("</service_requests>")
-    return "".join(out).encode("utf-8")
+        fast = tuple(row) == REQUEST_FIELDS
+        parts.append(_request_xml(row) if fast else _row_xml(row))
+    parts.append("</service_requests>")
+    return "".join(parts).encode("utf-8")
 
 
 def to_json(content: Any) -> bytes:
