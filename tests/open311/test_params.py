@@ -115,3 +115,10 @@ def test_attributes_single_and_multiple_values() -> None:
         },
     )
     assert attribute_values(p) == {"size": "big", "kinds": ["x", "y"]}
+
+
+def test_lists_may_also_repeat_the_parameter() -> None:
+    query = request_query(
+        params("status=open&status=closed&service_code=a&service_code=b,c"), now=NOW
+    )
+    assert query.statuses == ("open", "closed") and query.service_codes == ("a", "b", "c")

@@ -91,10 +91,12 @@ def parse_datetime(name: str, value: str) -> datetime:
     return moment
 
 
-def comma_list(value: str | None) -> list[str]:
+def comma_list(value: str | list[str] | None) -> list[str]:
+    """A comma-separated parameter, which may also be repeated (``status=open&status=closed``)."""
     if value is None:
         return []
-    return [part.strip() for part in value.split(",") if part.strip()]
+    values = value if isinstance(value, list) else [value]
+    return [part.strip() for v in values for part in v.split(",") if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -134,12 +136,12 @@ def request_query(params: Params, *, now: datetime | None = None) -> RequestQuer
     """Parse GET requests' parameters; service_request_id, when given, overrides the others."""
     page = _positive_int(params, "page", 1)
     page_size = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    ids = comma_list(params.get("service_request_id"))
+    ids = comma_list(params.getlist("service_request_id"))
     if ids:
         return RequestQuery(ids=tuple(ids[:MAX_PAGE_SIZE]), page=page, page_size=page_size)
 
     errors: list[str] = []
-    statuses = comma_list(params.get("status"))
+    statuses = comma_list(params.getlist("status"))
     for status in statuses:
         if status not in ("open", "closed"):
             errors.append(
@@ -174,7 +176,7 @@ def request_query(params: Params, *, now: datetime | None = None) -> RequestQuer
     if end - start > MAX_WINDOW:
         raise Open311Error(400, _("start_date and end_date may not be more than 90 days apart."))
     return RequestQuery(
-        service_codes=tuple(comma_list(params.get("service_code"))),
+        service_codes=tuple(comma_list(params.getlist("service_code"))),
         start=start,
         end=end,
         statuses=tuple(dict.fromkeys(statuses)),
