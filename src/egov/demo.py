@@ -261,6 +261,7 @@ def demo_load(province: Province) -> DemoResult:
             continue
         user_register(password=DEMO_PASSWORD, **data)  # type: ignore[arg-type]
     result.dossiers = demo_dossiers_load(letter, first_commune)
+    demo_feedback_load(letter)
     return result
 
 
@@ -360,3 +361,116 @@ def demo_open311_key() -> tuple[str, str, str]:
         api_client_revoke(actor=None, client_id=old.pk)
     _client, key = api_client_create(actor=None, name=DEMO_OPEN311_CLIENT)
     return ("Open311 api_key (POST /open311/v2/requests.xml)", key, "")
+
+
+def demo_feedback_load(province_letter: str) -> int:
+    """Feedback categories routed to the demo departments, and reports at every stage
+    (received, in progress, answered and rated, rejected, a duplicate, an anonymous one by
+    hotline); returns the number of reports."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from egov.feedback import services as fb
+
+    admin = User.objects.filter(email=f"admin@{DEMO_EMAIL_DOMAIN}").first()
+    if admin is None:
+        return 0
+
+    def agency(short_name: str) -> Agency:
+        return Agency.objects.get(short_name=short_name, code__endswith=f".{province_letter}")
+
+    categories = [
+        ("road-damage", "Hư hỏng đường, vỉa hè", "Road or pavement damage", "Giao thông",
+         "SXD", 5, "ổ gà, đường, vỉa hè", [
+             {"code": "size", "description": "Mức độ hư hỏng", "datatype": "singlevaluelist",
+              "required": True, "order": 1, "values": [
+                  {"key": "small", "name": "Nhỏ (dưới 1 m²)"},
+                  {"key": "large", "name": "Lớn (từ 1 m² trở lên)"}]},
+             {"code": "blocking", "description": "Cản trở giao thông?", "datatype": "singlevaluelist",
+              "order": 2, "values": [{"key": "yes", "name": "Có"}, {"key": "no", "name": "Không"}]},
+         ]),
+        ("street-light", "Đèn chiếu sáng công cộng", "Street lighting", "Giao thông",
+         "SXD", 3, "đèn đường, chiếu sáng", []),
+        ("waste", "Rác thải, vệ sinh môi trường", "Waste and sanitation", "Môi trường",
+         "SNNMT", 5, "rác, ô nhiễm, nước thải", []),
+        ("flooding", "Ngập úng, thoát nước", "Flooding and drainage", "Môi trường",
+         "SNNMT", 3, "ngập, cống", [
+             {"code": "depth_cm", "description": "Độ sâu ngập (cm)", "datatype": "number",
+              "order": 1}]),
+        ("public-service", "Thái độ phục vụ, thủ tục hành chính", "Public service conduct",
+         "Hành chính", "VP UBND", 10, "thủ tục, cán bộ, một cửa", []),
+    ]  # fmt: skip
+    for order, (code, name, name_en, group, short, days, keywords, attrs) in enumerate(
+        categories, start=1
+    ):
+        fb.category_save(
+            actor=admin, service_code=code, name=name, name_en=name_en, group=group,
+            agency_id=agency(short).pk, response_days=days, keywords=keywords, order=order,
+            attributes=attrs,
+        )  # fmt: skip
+
+    lat0, long0 = (float(x) for x in str(settings.EGOV_MAP_CENTER).split(",")[:2])
+    now = timezone.now()
+    desk = User.objects.get(email=f"motcua@{DEMO_EMAIL_DOMAIN}")
+    citizen = User.objects.get(email=f"congdan@{DEMO_EMAIL_DOMAIN}")
+    made = []
+
+    def report(code: str, text: str, dlat: float, dlong: float, days_ago: int, **kw: Any) -> Any:
+        created = fb.report_create(
+            actor=kw.pop("actor", None), channel=kw.pop("channel", "web"), service_code=code,
+            description=text, lat=round(lat0 + dlat, 6), long=round(long0 + dlong, 6),
+            now=now - timedelta(days=days_ago), **kw,
+        )  # fmt: skip
+        made.append(created)
+        return created
+
+    pothole = report(
+        "road-damage", "Ổ gà lớn giữa làn xe máy, trời mưa đọng nước rất nguy hiểm.",
+        0.002, 0.001, 6, address="Trước số 45 đường Lê Lợi", attributes={"size": "large",
+        "blocking": "yes"}, contact=fb.Contact(name="Nguyễn Văn Tâm", phone="0905123456"),
+    )  # fmt: skip
+    report(
+        "road-damage", "Lại thấy ổ gà chỗ này, xe máy phải tránh.", 0.0021, 0.0011, 5,
+        address="Lê Lợi", attributes={"size": "large"}, channel="app",
+    )  # fmt: skip
+    light = report(
+        "street-light", "Ba bóng đèn đường tắt liên tục một tuần nay.", -0.004, 0.003, 4,
+        address="Đường Nguyễn Huệ, đoạn gần cầu", actor=citizen,
+    )  # fmt: skip
+    waste = report(
+        "waste", "Bãi rác tự phát ở góc hẻm, bốc mùi.", 0.006, -0.002, 12,
+        address="Hẻm 12 Phan Bội Châu", contact=fb.Contact(email=f"phananh@{DEMO_EMAIL_DOMAIN}"),
+    )  # fmt: skip
+    report(
+        "flooding", "Cống bị tắc, mưa 30 phút đã ngập nửa bánh xe.", -0.001, -0.005, 2,
+        address="Ngã tư Hùng Vương – Bà Triệu", attributes={"depth_cm": "25"},
+        channel="hotline", actor=desk,
+    )  # fmt: skip
+    report(
+        "public-service", "Cán bộ hướng dẫn nhiệt tình, nhưng phải chờ lâu ở quầy.", 0, 0, 1,
+        address="Trung tâm Phục vụ hành chính công",
+    )  # fmt: skip
+
+    leader = admin
+    fb.report_assign(actor=leader, report_id=pothole.pk, version=pothole.version,
+                     assignee_id=None)  # fmt: skip
+    pothole.refresh_from_db()
+    fb.report_respond(
+        actor=leader, report_id=pothole.pk, version=pothole.version,
+        text="Đội duy tu đã vá ổ gà ngày hôm qua. Cảm ơn anh đã phản ánh.", status="resolved",
+    )  # fmt: skip
+    fb.report_rate(actor=None, public_id=pothole.public_id, secret=pothole.reporter_secret,
+                   rating=5, comment="Xử lý nhanh.")  # fmt: skip
+    duplicate = made[1]
+    fb.report_mark_duplicate(actor=leader, report_id=duplicate.pk, version=duplicate.version,
+                             original_public_id=pothole.public_id)  # fmt: skip
+    fb.report_status_change(actor=leader, report_id=light.pk, version=light.version,
+                            status="in_progress", notes="Đã chuyển đơn vị quản lý chiếu sáng.")  # fmt: skip
+    fb.report_note_add(actor=leader, report_id=light.pk, text="Liên hệ Công ty Chiếu sáng đô thị.")
+    fb.report_status_change(
+        actor=leader, report_id=waste.pk, version=waste.version, status="rejected",
+        notes="Khu vực thuộc quản lý của UBND phường; đã chuyển phường xử lý theo thẩm quyền.",
+    )  # fmt: skip
+    return len(made)
