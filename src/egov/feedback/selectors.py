@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Func, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -641,3 +641,91 @@ def areas_with_reports() -> list[AdministrativeUnit]:
         )
     )
     return list(AdministrativeUnit.objects.filter(pk__in=ids | parents).order_by("name"))
+
+
+# --- plain values for machine readers (the Open311 server's lists) -------------------------
+
+
+class _Epoch(Func):
+    """A datetime column as seconds since 1970 (a number).
+
+    The driver's time-zone-aware loader costs several microseconds per timestamp (about
+    20 ms for the three datetimes of 1,000 reports on PostgreSQL); a number costs almost
+    nothing, and the caller formats it in the time zone it wants.
+    """
+
+    output_field = FloatField()
+    # SQLite; '%%%%s' reaches SQLite as '%s' (Func formatting, then the backend's % escaping).
+    template = "CAST(strftime('%%%%s', %(expressions)s) AS REAL)"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM %(expressions)s)::double precision",
+            **extra,
+        )
+
+
+PUBLIC_VALUE_COLUMNS = (
+    "public_id",
+    "status",
+    "status_notes",
+    "category_id",
+    "description",
+    "agency_id",
+    "requested_epoch",
+    "updated_epoch",
+    "expected_epoch",
+    "address",
+    "address_id",
+    "lat",
+    "long",
+    "cover_photo_id",
+    "media_url",
+)
+
+
+def public_report_values(
+    *,
+    ids: Sequence[str] | None = None,
+    service_codes: Sequence[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    status: str | Sequence[str] | None = None,
+    offset: int = 0,
+    limit: int = 1000,
+) -> list[tuple[Any, ...]]:
+    """The reports of ``public_reports_list`` (same filters, same order) as plain tuples of
+    ``PUBLIC_VALUE_COLUMNS``, datetimes as seconds since 1970: the fast path for lists of a
+    thousand (Open311). ``category_values`` and ``agency_names`` name the ids."""
+    qs = public_reports_query(
+        ids=ids, service_codes=service_codes, start=start, end=end, status=status
+    ).annotate(
+        requested_epoch=_Epoch("requested_at"),
+        updated_epoch=_Epoch("updated_at"),
+        expected_epoch=_Epoch("expected_at"),
+    )
+    offset, limit = max(0, offset), max(0, limit)
+    return list(qs.values_list(*PUBLIC_VALUE_COLUMNS)[offset : offset + limit])
+
+
+def category_values() -> list[dict[str, Any]]:
+    """Every category, active or not (old reports keep theirs), as plain values with its
+    agency's name, in one query."""
+    return list(
+        Category.objects.values(
+            "id",
+            "service_code",
+            "name",
+            "name_en",
+            "response_days",
+            "updated_at",
+            agency_name=F("agency__name"),
+        )
+    )
+
+
+def agency_names(agency_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(agency_ids)
+    return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}

@@ -13,6 +13,7 @@
     if (typeof L === "undefined") { return; }
     element.hidden = false;
     var map = L.map(element, { scrollWheelZoom: false });
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
     var points = config.points || [];
     var bounds = [];
