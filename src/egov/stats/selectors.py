@@ -407,7 +407,7 @@ def ranking(*, user: User | AnonymousUser | None, filters: Filters) -> list[Rank
         .values("agency_id")
         .annotate(**{c: Sum(c) for c in COUNTERS})
     }
-    agencies = Agency.objects.in_bulk(list(sums))
+    agencies = Agency.objects.only("pk", "code", "name").in_bulk(list(sums))
     rows = [
         RankRow(agencies[pk], Figures(counts={c: r[c] or 0 for c in COUNTERS}))
         for pk, r in sums.items()

@@ -32,10 +32,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 
 from egov.dossiers.models import Dossier, DossierPause
 from egov.procedures.models import Procedure
 from egov.stats import facts
+from egov.stats.bulk import insert_rows
 from egov.stats.models import (
     AgencyMonthRollup,
     DossierFact,
@@ -177,15 +180,15 @@ def deltas_apply(deltas: facts.Deltas) -> int:
 
 
 def _facts_save(new: dict[int, facts.Fact], gone: Iterable[int]) -> None:
-    gone = list(gone)
-    if gone:
-        DossierFact.objects.filter(dossier_id__in=gone).delete()
+    """Replace the facts of ``new``'s dossiers and delete those of ``gone``."""
+    drop = [*new, *gone]
+    for i in range(0, len(drop), 5000):
+        DossierFact.objects.filter(dossier_id__in=drop[i : i + 5000]).delete()
     if new:
-        DossierFact.objects.bulk_create(
-            [f.to_model() for f in new.values()],
-            update_conflicts=True,
-            unique_fields=["dossier_id"],
-            update_fields=[f for f in facts.FACT_FIELDS if f != "dossier_id"],
+        insert_rows(
+            DossierFact,
+            facts.FACT_FIELDS,
+            ([getattr(f, c) for c in facts.FACT_FIELDS] for f in new.values()),
         )
 
 
@@ -332,11 +335,65 @@ def stats_rebuild(
     return report
 
 
+def _aggregate_facts() -> facts.Deltas:
+    """The rollups as the database sums them from the stored facts (``facts.contribute`` in
+    SQL: a GROUP BY per kind of counter instead of a Python loop over every fact)."""
+    out: facts.Deltas = {}
+    dims = ("agency_id", "procedure_id", "sector_id", "channel")
+
+    def add(month: Any, r: dict[str, Any], counters: Iterable[str]) -> None:
+        key = (month, *(r[d] for d in dims))
+        for c in counters:
+            if r[c]:
+                for model, k in (
+                    (MonthRollup, key),
+                    (AgencyMonthRollup, (month, r["agency_id"], r["channel"])),
+                ):
+                    row = out.setdefault((model, k), {})
+                    row[c] = row.get(c, 0) + r[c]
+
+    received = DossierFact.objects.values("received_month", *dims).annotate(
+        received=Count("pk"),
+        online=Count("pk", filter=Q(channel="online")),
+        online_full=Count("pk", filter=Q(online_full=True)),
+    )
+    for r in received.iterator(chunk_size=20000):
+        add(r["received_month"], r, ("received", "online", "online_full"))
+    ended = (
+        DossierFact.objects.filter(end_month__isnull=False)
+        .values("end_month", *dims)
+        .annotate(
+            **{
+                counter: Count("pk", filter=Q(outcome=outcome))
+                for outcome, counter in facts.OUTCOME_COUNTER.items()
+            },
+            stopped=Count("pk", filter=Q(stopped=True)),
+            **{c: Count("pk", filter=Q(rating=c)) for c in facts.RATING_COUNTER},
+        )
+    )
+    end_counters = (*facts.OUTCOME_COUNTER.values(), "stopped", *facts.RATING_COUNTER)
+    for r in ended.iterator(chunk_size=20000):
+        add(r["end_month"], r, end_counters)
+    still_open = (
+        DossierFact.objects.exclude(open_kind="")
+        .annotate(due_day=TruncDate("due_at", tzinfo=facts.TZ))
+        .values(*dims, "open_kind", "due_day")
+        .annotate(n=Count("pk"))
+    )
+    for r in still_open.iterator(chunk_size=20000):
+        key = (*(r[d] for d in dims), r["open_kind"], r["due_day"] or facts.NO_DUE_DAY)
+        row = out.setdefault((OpenBucket, key), {})
+        row["count"] = row.get("count", 0) + r["n"]
+    return out
+
+
 def _rebuild(*, fix: bool, batch: int, progress: Callable[[int], None] | None) -> RebuildReport:
     report = RebuildReport(fixed=fix)
     calendar = calendar_get()
     procedures = ProcedureInfo()
-    expected: facts.Deltas = {}
+    # What the stored facts lack: the contributions of recomputed facts that differ from them
+    # (only when checking; with ``fix`` the stored facts become the recomputed ones).
+    correction: facts.Deltas = {}
     seen_max = 0
     for rows in _dossier_batches(batch):
         new = {d.id: facts.fact_for(d, calendar) for d in _inputs(rows, procedures)}
@@ -356,10 +413,16 @@ def _rebuild(*, fix: bool, batch: int, progress: Callable[[int], None] | None) -
                 changed[pk] = fact
                 if len(report.fact_examples) < 20:
                     report.fact_examples.append(pk)
-            facts.contribute(fact, expected)
+                if not fix:
+                    facts.contribute(old, correction, -1)
+            if pk in changed and not fix:
+                facts.contribute(fact, correction)
         report.facts_stale += len(stored)  # facts of dossiers that no longer exist
         if fix:
             _facts_save(changed, stored.keys())
+        else:
+            for old in stored.values():
+                facts.contribute(old, correction, -1)
         seen_max = hi
         report.dossiers += len(rows)
         if progress:
@@ -368,10 +431,21 @@ def _rebuild(*, fix: bool, batch: int, progress: Callable[[int], None] | None) -
     report.facts_stale += stale_tail.count()
     if fix:
         stale_tail.delete()
+    else:
+        for row in stale_tail:
+            facts.contribute(facts.Fact.from_model(row), correction, -1)
+    expected = _aggregate_facts()
+    for key, row in correction.items():
+        target = expected.setdefault(key, {})
+        for c, n in row.items():
+            target[c] = target.get(c, 0) + n
     for model in ROLLUP_MODELS:
-        want = {key: row for (m, key), row in expected.items() if m is model and any(row.values())}
         counters = facts.counters_of(model)
-        want = {k: {c: v.get(c, 0) for c in counters} for k, v in want.items()}
+        want = {
+            key: {c: row.get(c, 0) for c in counters}
+            for (m, key), row in expected.items()
+            if m is model and any(row.values())
+        }
         have = _stored_rollup(model)
         diff = TableDiff(name=model._meta.db_table, expected_rows=len(want), stored_rows=len(have))
         for key in sorted(set(want) | set(have), key=repr):
@@ -382,11 +456,9 @@ def _rebuild(*, fix: bool, batch: int, progress: Callable[[int], None] | None) -
         report.tables.append(diff)
         if fix and diff.differing:
             model.objects.all().delete()
-            model.objects.bulk_create(
-                [
-                    model(**dict(zip(model.KEY, key, strict=True)), **values)
-                    for key, values in want.items()
-                ],
-                batch_size=5000,
+            insert_rows(
+                model,
+                (*model.KEY, *counters),
+                ((*key, *(values[c] for c in counters)) for key, values in want.items()),
             )
     return report

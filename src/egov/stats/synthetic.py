@@ -39,6 +39,7 @@ from egov.dossiers.models import (
 )
 from egov.organizations.models import Agency
 from egov.procedures.models import OnlineType, Procedure
+from egov.stats.bulk import insert_rows
 from egov.stats.facts import TZ
 from egov.worktime.selectors import calendar_get
 
@@ -320,19 +321,8 @@ def _cumulative(weights: list[float]) -> list[float]:
 
 
 def _write(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    table = model._meta.db_table
-    cols = ", ".join(columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
-            with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
+    if rows:
+        insert_rows(model, columns, rows)
 
 
 def _save_counters(counters: dict[tuple[int, date], int], first: date) -> None:

@@ -39,7 +39,7 @@ def _form_context(request: HttpRequest, user: Any) -> dict[str, Any]:
     agencies = Agency.objects.filter(scope.q(), is_active=True).order_by("path")
     return {
         "values": {k: request.GET.get(k, "") for k in FILTER_NAMES},
-        "agencies": agencies.only("pk", "name", "path")[:500],
+        "agencies": [(str(pk), name) for pk, name in agencies.values_list("pk", "name")[:500]],
         "sectors": Sector.objects.all(),
         "channel_choices": Channel.choices,
     }
