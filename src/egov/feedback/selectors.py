@@ -713,8 +713,9 @@ def public_report_values(
 def category_values() -> list[dict[str, Any]]:
     """Every category, active or not (old reports keep theirs), as plain values with its
     agency's name, in one query."""
-    return list(
-        Category.objects.values(
+    return [
+        dict(row)
+        for row in Category.objects.values(
             "id",
             "service_code",
             "name",
@@ -723,7 +724,7 @@ def category_values() -> list[dict[str, Any]]:
             "updated_at",
             agency_name=F("agency__name"),
         )
-    )
+    ]
 
 
 def agency_names(agency_ids: Iterable[int]) -> dict[int, str]:

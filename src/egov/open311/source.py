@@ -15,11 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from egov.core.errors import NotFound
 from egov.feedback import selectors as feedback
 from egov.feedback import services as feedback_services
+from egov.feedback.models import OPEN311_STATUS
 from egov.feedback.photos import PhotoUpload, max_photo_bytes
 from egov.open311.models import ApiClient
 from egov.open311.params import RequestQuery
@@ -34,8 +35,7 @@ def _notice(agency: str, days: int) -> str:
 
 
 def services_changed_at() -> datetime | None:
-    categories = feedback.categories_list(active_only=False)
-    return max((c.updated_at for c in categories), default=None)
+    return max((c["updated_at"] for c in feedback.category_values()), default=None)
 
 
 def services() -> list[dict[str, Any]]:
@@ -80,45 +80,75 @@ def service_definition(service_code: str) -> dict[str, Any] | None:
     }
 
 
-def _notices() -> dict[int, str]:
-    return {
-        c.pk: _notice(c.agency.name, c.response_days)
-        for c in feedback.categories_list(active_only=False)
-    }
-
-
 def _absolute(path: str, base_url: str) -> str:
     if not path or path.startswith(("http://", "https://")):
         return path
     return (settings.EGOV_PUBLIC_URL or base_url.rstrip("/")) + path
 
 
-def _rows(reports: list[feedback.PublicReport], base_url: str) -> list[dict[str, Any]]:
-    if not reports:
+def _categories() -> dict[int, tuple[str, str, str]]:
+    """{category id: (service code, name in the current language, service notice)}."""
+    english = (get_language() or "vi").startswith("en")
+    return {
+        c["id"]: (
+            c["service_code"],
+            (c["name_en"] if english else "") or c["name"],
+            _notice(c["agency_name"], c["response_days"]),
+        )
+        for c in feedback.category_values()
+    }
+
+
+def _rows(raw: list[tuple[Any, ...]], base_url: str) -> list[dict[str, Any]]:
+    """Feedback's plain report values as the spec's fields, in the spec's order."""
+    if not raw:
         return []
+    categories = _categories()
+    agencies = feedback.agency_names({row[5] for row in raw})
+    status_of = OPEN311_STATUS
     tz = timezone.get_current_timezone()
-    notices = _notices()
+    stamp = datetime.fromtimestamp
+    unknown = ("", "", None)
     rows = []
-    for r in reports:
+    for (
+        public_id,
+        status,
+        status_notes,
+        category_id,
+        description,
+        agency_id,
+        requested,
+        updated,
+        expected,
+        address,
+        address_id,
+        lat,
+        long,
+        cover_photo_id,
+        media_url,
+    ) in raw:
+        code, name, notice = categories.get(category_id, unknown)
+        if cover_photo_id:
+            media_url = _absolute(feedback.photo_path(cover_photo_id), base_url)
         rows.append(
             {
-                "service_request_id": r.public_id,
-                "status": r.open311_status,
-                "status_notes": r.status_notes or None,
-                "service_name": r.service_name,
-                "service_code": r.service_code,
-                "description": r.description or None,
-                "agency_responsible": r.agency_responsible or None,
-                "service_notice": notices.get(r.category_id),
-                "requested_datetime": r.requested_at.astimezone(tz).isoformat(timespec="seconds"),
-                "updated_datetime": r.updated_at.astimezone(tz).isoformat(timespec="seconds"),
-                "expected_datetime": r.expected_at.astimezone(tz).isoformat(timespec="seconds"),
-                "address": r.address or None,
-                "address_id": r.address_id or None,
+                "service_request_id": public_id,
+                "status": status_of[status],
+                "status_notes": status_notes or None,
+                "service_name": name,
+                "service_code": code,
+                "description": description or None,
+                "agency_responsible": agencies.get(agency_id),
+                "service_notice": notice,
+                "requested_datetime": stamp(requested, tz).isoformat(timespec="seconds"),
+                "updated_datetime": stamp(updated, tz).isoformat(timespec="seconds"),
+                "expected_datetime": stamp(expected, tz).isoformat(timespec="seconds"),
+                "address": address or None,
+                "address_id": address_id or None,
                 "zipcode": None,
-                "lat": r.lat,
-                "long": r.long,
-                "media_url": _absolute(r.media, base_url) or None,
+                "lat": lat,
+                "long": long,
+                "media_url": media_url or None,
             }
         )
     return rows
@@ -126,11 +156,11 @@ def _rows(reports: list[feedback.PublicReport], base_url: str) -> list[dict[str,
 
 def request_rows(query: RequestQuery, *, base_url: str) -> list[dict[str, Any]]:
     if query.ids:
-        reports = feedback.public_reports_list(
+        raw = feedback.public_report_values(
             ids=list(query.ids), offset=query.offset, limit=query.page_size
         )
     else:
-        reports = feedback.public_reports_list(
+        raw = feedback.public_report_values(
             service_codes=list(query.service_codes) or None,
             start=query.start,
             end=query.end,
@@ -138,15 +168,12 @@ def request_rows(query: RequestQuery, *, base_url: str) -> list[dict[str, Any]]:
             offset=query.offset,
             limit=query.page_size,
         )
-    return _rows(reports, base_url)
+    return _rows(raw, base_url)
 
 
 def request_row(service_request_id: str, *, base_url: str) -> dict[str, Any] | None:
-    try:
-        report = feedback.public_report_get(service_request_id)
-    except NotFound:
-        return None
-    return _rows([report], base_url)[0]
+    rows = _rows(feedback.public_report_values(ids=[service_request_id], limit=1), base_url)
+    return rows[0] if rows else None
 
 
 def token_lookup(token: str) -> dict[str, str] | None:
