@@ -474,3 +474,15 @@ def demo_feedback_load(province_letter: str) -> int:
         notes="Khu vực thuộc quản lý của UBND phường; đã chuyển phường xử lý theo thẩm quyền.",
     )  # fmt: skip
     return len(made)
+
+
+def demo_stats_load(count: int = 3000, years: float = 2) -> int:
+    """A synthetic history of ``count`` dossiers over ``years`` for the statistics pages (the
+    generator of ``egov stats_generate``), then the statistics rebuilt; returns the count."""
+    from egov.stats.services import queue_drain, stats_rebuild
+    from egov.stats.synthetic import generate
+
+    made = generate(count=count, years=years, seed=766)
+    stats_rebuild(fix=True)
+    queue_drain()  # the demo dossiers' queued changes: already in the rebuilt figures
+    return made.dossiers

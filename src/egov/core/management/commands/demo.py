@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from egov.demo import demo_load
+        from egov.demo import demo_load, demo_stats_load
 
         try:
             province = province_find(options["province"])
@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 f"  {result.agencies} agencies, {result.communes} commune People's Committees, "
                 f"{result.procedures} procedures, {result.dossiers} dossiers."
             )
+            self.stdout.write(f"  {demo_stats_load():,} dossiers of history for the statistics.")
         else:
             self.stdout.write("  Already loaded.")
         host, port = options["host"], options["port"]
