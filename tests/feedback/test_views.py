@@ -292,3 +292,29 @@ def test_nearby_fragment_suggests_duplicates(client, fb: Setup) -> None:
         "/feedback/nearby/?category=street-light&lat=16.4638&long=107.5910"
     ).content.decode()
     assert report.public_id not in page
+
+
+def test_web_form_area_feeds_the_area_feed(client, fb: Setup) -> None:
+    from egov.organizations.models import AdministrativeLevel, AdministrativeUnit
+
+    province = AdministrativeUnit.objects.create(
+        code="98", name="Tỉnh Thử", division_type="tỉnh",
+        level=AdministrativeLevel.objects.get(code="province"), search_name="tinh thu",
+    )  # fmt: skip
+    ward = AdministrativeUnit.objects.create(
+        code="98001", name="Phường Một", division_type="phường", parent=province,
+        level=AdministrativeLevel.objects.get(code="commune"), search_name="phuong mot",
+    )  # fmt: skip
+    response = client.post(
+        "/feedback/new/",
+        {"category": "street-light", "description": "Đèn tắt", "address": "Ngõ 3",
+         "area": ward.pk},
+    )  # fmt: skip
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.area == ward
+    # the province's feed holds its wards' reports
+    assert (
+        report.public_id in client.get(f"/feedback/feeds/area/{province.pk}.rss").content.decode()
+    )
+    assert report.public_id in client.get(f"/feedback/?area={province.pk}").content.decode()

@@ -61,7 +61,6 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "group"]
     search_fields = ["service_code", "name", "name_en", "keywords"]
     list_select_related = ["agency"]
-    autocomplete_fields: list[str] = []
     inlines = [CategoryAttributeInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -95,7 +94,13 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "is_hidden"]
     search_fields = ["public_id"]
     list_select_related = ["category", "agency"]
-    exclude = ["contact_name", "contact_email", "contact_phone", "contact_zalo_id", "reporter_secret"]
+    exclude = [
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "contact_zalo_id",
+        "reporter_secret",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

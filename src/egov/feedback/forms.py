@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.feedback.models import AttributeType, Category, ReportStatus
 from egov.feedback.photos import PhotoUpload
 from egov.feedback.services import STATUS_CHANGES, Contact
+from egov.organizations.models import AdministrativeUnit
 
 PHOTO_FIELDS = ("photo_1", "photo_2", "photo_3")
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -69,6 +70,12 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Type the address, or pick the place on the map."),
     )
+    area = forms.ModelChoiceField(
+        label=_("Commune or ward"),
+        queryset=AdministrativeUnit.objects.none(),
+        required=False,
+        empty_label=_("Not sure"),
+    )
     lat = forms.CharField(
         label=_("Latitude"),
         required=False,
@@ -113,6 +120,9 @@ class ReportForm(forms.Form):
         self.category = category
         self.fields.update(attribute_fields(category))
         self.attribute_names = [n for n in self.fields if n.startswith("attribute_")]
+        area = self.fields["area"]
+        assert isinstance(area, forms.ModelChoiceField)
+        area.queryset = AdministrativeUnit.objects.filter(parent__isnull=False).order_by("name")
         if hotline:
             self.fields["contact_name"].label = _("Caller's name")
             self.fields["contact_phone"].label = _("Caller's number")

@@ -81,6 +81,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     service_code=category.service_code,
                     description=data["description"],
                     address=data["address"],
+                    area_id=data["area"].pk if data["area"] else None,
                     lat=data["lat"],
                     long=data["long"],
                     photos=form.photos(),
