@@ -318,3 +318,24 @@ def test_web_form_area_feeds_the_area_feed(client, fb: Setup) -> None:
         report.public_id in client.get(f"/feedback/feeds/area/{province.pk}.rss").content.decode()
     )
     assert report.public_id in client.get(f"/feedback/?area={province.pk}").content.decode()
+
+
+def test_pages_in_both_languages(client, fb: Setup) -> None:
+    report = _report(fb)
+    page = client.get(f"/feedback/{report.public_id}/").content.decode()
+    assert 'lang="vi"' in page
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/feedback/{report.public_id}/").content.decode()
+    assert 'lang="en"' in page and "Responsible agency" in page
+    assert "Road damage" in client.get("/feedback/new/").content.decode()
+
+
+def test_admin_category_pages_for_the_province_admin(client, fb: Setup) -> None:
+    admin = fb.world.admin
+    admin.is_superuser = admin.is_staff = True  # as the demo's administrator
+    admin.save()
+    client.force_login(admin)
+    assert client.get("/admin/feedback/category/").status_code == 200
+    assert client.get(f"/admin/feedback/category/{fb.road.pk}/change/").status_code == 200
+    client.force_login(fb.world.leader_a)
+    assert client.get(f"/admin/feedback/category/{fb.road.pk}/change/").status_code in (302, 403)

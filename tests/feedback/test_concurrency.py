@@ -1,0 +1,32 @@
+"""Two officers acting on one report at once: exactly one succeeds (real threads, PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from egov.core.errors import Conflict
+from egov.core.selectors import audit_chain_verify
+from egov.feedback import services
+from egov.feedback.models import Channel, Report, ReportUpdate
+from tests.dossiers.test_concurrency import postgres, race  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_respond_and_transfer_at_once_exactly_one_wins(postgres, fb):  # noqa: F811
+    w = fb.world
+    report = services.report_create(
+        actor=None, channel=Channel.APP, service_code="street-light", description="x", address="a"
+    )
+    outcomes = race([
+        lambda: services.report_respond(actor=w.leader_b, report_id=report.pk, version=1,
+                                        text="Đã thay bóng", status="resolved"),
+        lambda: services.report_transfer(actor=w.admin, report_id=report.pk, version=1,
+                                         agency_id=w.a.pk, reason="Sở A"),
+    ])  # fmt: skip
+    assert sum(isinstance(o, Report) for o in outcomes) == 1
+    assert sum(isinstance(o, Conflict) for o in outcomes) == 1
+    report.refresh_from_db()
+    assert report.version == 2
+    assert ReportUpdate.objects.filter(report=report).count() == 2  # created + the winner's
+    assert audit_chain_verify().ok
