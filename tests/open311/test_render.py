@@ -59,3 +59,17 @@ def test_no_namespace_anywhere() -> None:
     body = render.request_list_xml([{"service_request_id": "1"}])
     assert b"xmlns" not in body
     assert parse(body).tag == "service_requests"
+
+
+def test_dates_carry_the_offset_of_the_zone_including_summer_time() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from egov.open311.source import _iso
+
+    for zone in ("Asia/Ho_Chi_Minh", "Europe/Paris", "America/St_Johns", "UTC"):
+        tz = ZoneInfo(zone)
+        # Around the 2026 summer-time changes in Europe and America, and a plain day.
+        for epoch in (1774746000.0, 1774749599.5, 1774749600.0, 1792890000.0, 1767225600.0):
+            expected = datetime.fromtimestamp(epoch, tz).isoformat(timespec="seconds")
+            assert _iso(epoch, tz) == expected
