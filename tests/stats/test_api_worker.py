@@ -32,7 +32,7 @@ def test_api_indicators_for_staff_and_public(client, desk, world):
     assert body["on_time_rate"] == "100.00" or float(body["on_time_rate"]) == 100
     client.force_login(world.leader_b)
     assert client.get("/api/v1/stats/indicators", PERIOD).json()["counts"]["received"] == 0
-    response = client.get("/api/v1/stats/indicators", {**PERIOD, "agency": desk.center.pk})
+    response = client.get("/api/v1/stats/indicators", {**PERIOD, "agency": desk.department.pk})
     assert response.status_code == 404
     client.force_login(world.citizen)
     assert client.get("/api/v1/stats/indicators", PERIOD).status_code == 403

@@ -38,21 +38,25 @@ def test_dashboard_shows_the_figures_of_the_readers_scope(client, desk, world, h
     assert (figures["received"], figures["before"], figures["late"], figures["overdue"]) == (
         3, 1, 1, 1,
     )  # fmt: skip
-    assert [r.agency for r in page.context["ranking"]] == [desk.center]
+    # The figures belong to the department competent for the permit, not the desk that received.
+    assert [r.agency for r in page.context["ranking"]] == [desk.department]
     body = page.content.decode()
     assert "<svg" in body and "cdn" not in body.lower()
     assert "metric=overdue" in body  # every headline figure links to its dossiers
-    # A leader of another department sees none of the center's figures, and the center as a
-    # filter is not found for them.
+    # A leader of another department sees none of department A's figures, and department A
+    # as a filter is not found for them.
     client.force_login(world.leader_b)
     with at(25):
         other = client.get("/staff/stats/", PERIOD)
         assert other.context["figures"]["received"] == 0 and other.context["ranking"] == []
-        assert client.get("/staff/stats/", {**PERIOD, "agency": desk.center.pk}).status_code == 404
+        assert (
+            client.get("/staff/stats/", {**PERIOD, "agency": desk.department.pk}).status_code
+            == 404
+        )
 
 
 def test_drilldown_lists_the_dossiers_behind_a_figure_in_scope(client, desk, world, history):
-    client.force_login(desk.desk)
+    client.force_login(desk.leader)
     with at(25):
         page = client.get("/staff/stats/dossiers/", {**PERIOD, "metric": "overdue"})
         assert page.status_code == 200
@@ -97,7 +101,7 @@ def test_exports_csv_and_excel(client, desk, world, history):
         response = client.get("/staff/stats/export/ranking.csv", PERIOD)
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[1][1:5] == [desk.center.code, desk.center.name, "3", "3"]
+    assert rows[1][1:5] == [desk.department.code, desk.department.name, "3", "3"]
     with at(25):
         response = client.get("/staff/stats/export/trend.xlsx", PERIOD)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

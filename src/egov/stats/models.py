@@ -47,7 +47,7 @@ class OpenKind(models.TextChoices):
 
 class DossierFact(models.Model):
     dossier_id = models.BigIntegerField(primary_key=True)
-    agency_id = models.IntegerField()  # the receiving agency
+    agency_id = models.IntegerField()  # competent to resolve (else the receiving agency)
     procedure_id = models.IntegerField()
     sector_id = models.IntegerField(default=0)
     channel = models.CharField(max_length=16)

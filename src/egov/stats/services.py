@@ -85,15 +85,26 @@ class ProcedureInfo:
     """Each procedure's sector, legal time and online type, read once per run."""
 
     def __init__(self) -> None:
-        self._rows: dict[int, tuple[int, Decimal, str, str]] = {}
+        self._rows: dict[int, tuple[int, Decimal, str, str, int | None]] = {}
 
-    def get(self, procedure_id: int) -> tuple[int, Decimal, str, str]:
+    def get(self, procedure_id: int) -> tuple[int, Decimal, str, str, int | None]:
         if procedure_id not in self._rows:
             rows: Any = Procedure.objects.values_list(
-                "pk", "sector_id", "processing_time", "time_unit", "online_type"
+                "pk",
+                "sector_id",
+                "processing_time",
+                "time_unit",
+                "online_type",
+                "implementing_agency_id",
             )
             for pk, *rest in rows:
-                self._rows[pk] = (int(rest[0] or 0), Decimal(rest[1]), str(rest[2]), str(rest[3]))
+                self._rows[pk] = (
+                    int(rest[0] or 0),
+                    Decimal(rest[1]),
+                    str(rest[2]),
+                    str(rest[3]),
+                    rest[4],
+                )
         return self._rows[procedure_id]
 
 
@@ -110,11 +121,13 @@ def _inputs(rows: list[tuple[Any, ...]], procedures: ProcedureInfo) -> list[fact
                 pauses.setdefault(dossier_id, []).append((start, end))
     out = []
     for r in rows:
-        sector_id, time, unit, online_type = procedures.get(r[2])
+        sector_id, time, unit, online_type, competent = procedures.get(r[2])
         out.append(
             facts.DossierInput(
                 id=r[0],
-                agency_id=r[1],
+                # The agency the figures belong to: the one competent to resolve (Decision
+                # 766 scores it), else the one that received (a commune's procedure).
+                agency_id=competent or r[1],
                 procedure_id=r[2],
                 sector_id=sector_id,
                 channel=r[3],
