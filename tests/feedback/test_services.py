@@ -330,3 +330,11 @@ def test_public_list_filters(fb: Setup) -> None:
         r.public_id for r in selectors.public_reports_list(ids=[a.public_id], status="closed")
     ] == [a.public_id]
     assert len(selectors.public_reports_list(limit=1, offset=1)) == 1
+
+
+def test_truncated_photo_refused_and_nothing_saved(fb: Setup) -> None:
+    data = jpeg_with_gps((400, 300))
+    with pytest.raises(ValidationFailed) as caught:
+        _create(fb, photos=[PhotoUpload("cut.jpg", data[: len(data) // 2])])
+    assert "photos[0]" in caught.value.fields
+    assert Report.objects.count() == 0

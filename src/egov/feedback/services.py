@@ -45,7 +45,13 @@ from egov.feedback.models import (
     ReportUpdate,
     UpdateKind,
 )
-from egov.feedback.photos import PhotoUpload, black_out, clean_photo, photo_problem
+from egov.feedback.photos import (
+    CleanPhoto,
+    PhotoUpload,
+    black_out,
+    clean_photo,
+    photo_problem,
+)
 from egov.notifications.services import Notification, outbox_enqueue_many
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import AdministrativeUnit, Agency
@@ -213,8 +219,29 @@ def _discard_files_on_error() -> Iterator[list[str]]:
         raise
 
 
-def _store_photo(report: Report, content: bytes, now: datetime, stored: list[str]) -> ReportPhoto:
-    clean = clean_photo(content)
+def _clean_photos(photos: Sequence[PhotoUpload], errors: dict[str, list[str]]) -> list[CleanPhoto]:
+    """Check each photo by content and re-encode it, before any transaction starts (decoding
+    is the slow part); a problem goes to ``photos[i]`` and ``photos``."""
+    cleaned = []
+    for i, upload in enumerate(photos):
+        problem = photo_problem(upload)
+        if problem is None:
+            try:
+                cleaned.append(clean_photo(upload.content))
+            except (OSError, ValueError, SyntaxError):  # truncated or corrupt after the header
+                problem = _("The file '%(name)s' is not a JPEG, PNG or WebP photo.") % {
+                    "name": upload.name
+                }
+        if problem:
+            errors.setdefault(f"photos[{i}]", []).append(problem)
+            errors.setdefault("photos", []).append(problem)
+    return cleaned
+
+
+def _store_photo(
+    report: Report, content: bytes | CleanPhoto, now: datetime, stored: list[str]
+) -> ReportPhoto:
+    clean = content if isinstance(content, CleanPhoto) else clean_photo(content)
     photo = ReportPhoto(
         report=report,
         content_type=clean.content_type,
@@ -460,11 +487,7 @@ def report_create(
     max_photos = int(getattr(settings, "EGOV_FEEDBACK_MAX_PHOTOS", 5))
     if len(photos) > max_photos:
         errors["photos"] = [_("At most %(count)s photos.") % {"count": max_photos}]
-    for i, upload in enumerate(photos):
-        problem = photo_problem(upload)
-        if problem:
-            errors.setdefault(f"photos[{i}]", []).append(problem)
-            errors.setdefault("photos", []).append(problem)
+    cleaned = _clean_photos(photos, errors)
 
     contact = _check_contact(contact or Contact(), errors)
     if user is not None and channel in (Channel.WEB, Channel.APP):
@@ -516,8 +539,8 @@ def report_create(
                 if attempt == 4:
                     raise
         cover = None
-        for upload in photos:
-            photo = _store_photo(report, upload.content, now, stored)
+        for clean in cleaned:
+            photo = _store_photo(report, clean, now, stored)
             cover = cover or photo
         if cover is not None:
             report.cover_photo = cover
