@@ -136,6 +136,7 @@ def test_public_page_province_wide_figures_in_both_languages(client, desk, histo
         body = client.get("/statistics/", PERIOD).content.decode()
     assert "50.0%" in body and "Statistics of administrative procedures" in body
     assert client.get("/statistics/", {"start": "2026-04", "end": "2026-01"}).status_code == 400
+    assert "/staff/stats/" not in body  # the dashboard link is for staff only
 
 
 def test_numbers_are_written_vietnamese_style():

@@ -227,5 +227,6 @@ def public(request: HttpRequest) -> HttpResponse:
             "trend_chart": _trend_chart(trend),
             "channels": selectors.breakdown(user=None, filters=filters, by="channel"),
             "values": {"start": f"{period.start:%Y-%m}", "end": f"{period.end:%Y-%m}"},
+            "dashboard_link": selectors.may_view(request.user),
         },
     )
