@@ -100,6 +100,45 @@ def test_public_lookup(client, desk):
     assert wrong.status_code == 404
 
 
+def test_public_lookup_answer_in_full(client, desk):
+    """Every field of the public answer, its formats, and what it keeps out."""
+    dossier = submit(client, desk).json()
+    dossier = act(client, desk.desk, dossier, "receive").json()
+    dossier = act(
+        client, desk.desk, dossier, "hand_over", to_agency=desk.department.code, comment="Nội bộ"
+    ).json()
+    dossier = act(client, desk.specialist, dossier, "request_supplement", missing="Bản sao CCCD")
+    dossier = dossier.json()
+    answer = client.get(
+        "/api/v1/lookup", {"code": dossier["code"].lower(), "secret": dossier["lookup_secret"]}
+    )
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    stored = Dossier.objects.select_related("procedure").get(pk=dossier["id"])
+    assert set(body) == {
+        "code", "procedure_name", "state_label", "national_status", "submitted_at",
+        "received_at", "appointment_at", "processed_at", "events",
+    }  # fmt: skip
+    assert body["code"] == stored.code
+    assert body["procedure_name"] == stored.procedure.name
+    assert body["national_status"] == stored.national_status
+    assert body["submitted_at"] == stored.submitted_at.isoformat()[:23] + "Z"
+    assert body["processed_at"] is None
+    events = body["events"]
+    assert [e["action"] for e in events] == [
+        "submit", "receive", "hand_over", "request_supplement",
+    ]  # fmt: skip
+    assert [e["to_state"] for e in events] == [
+        "submitted", "received", "in_progress", "supplement_requested",
+    ]  # fmt: skip
+    assert events[0]["from_state"] == "" and events[1]["from_state"] == "submitted"
+    assert events[2]["comment"] == ""  # an internal note stays internal
+    assert "Bản sao CCCD" in events[3]["comment"]  # addressed to the citizen
+    assert all(e["actor"] == "" and e["data"] == {} for e in events)
+    stored_events = list(stored.events.order_by("at", "pk"))
+    assert [e["at"] for e in events] == [e.at.isoformat()[:23] + "Z" for e in stored_events]
+
+
 def test_submission_errors(client, desk):
     response = client.post("/api/v1/dossiers", {"procedure": "9.999999"}, **auth(desk.citizen))
     assert response.status_code == 400 and "procedure" in response.json()["error"]["fields"]
@@ -193,7 +232,9 @@ def _prepare(client, desk, state):
     if state == "submitted":
         return dossier
     dossier = act(client, desk.desk, dossier, "receive").json()
-    dossier = act(client, desk.desk, dossier, "hand_over", to_agency=desk.department.code).json()
+    dossier = act(
+        client, desk.desk, dossier, "hand_over", to_agency=desk.department.code, comment="Nội bộ"
+    ).json()
     if state == "department":
         return dossier
     return act(client, desk.specialist, dossier, "request_payment", amount=10, comment="x").json()

@@ -304,10 +304,10 @@ def test_public_lookup_with_secret_or_phone_and_throttling(desk):
     from egov.dossiers.selectors import LOOKUP_FAILURES_PER_CODE, dossier_lookup
 
     d = submit(desk)
-    assert (
-        dossier_lookup(code=d.code.lower(), secret=d.lookup_secret.lower(), client="1.2.3.4") == d
-    )
-    assert dossier_lookup(code=d.code, secret="0912 345 678", client="1.2.3.4") == d
+    found = dossier_lookup(code=d.code.lower(), secret=d.lookup_secret.lower(), client="1.2.3.4")
+    assert (found.code, found.state, found.procedure_name) == (d.code, d.state, d.procedure.name)
+    assert [e.action for e in found.events] == ["submit"]
+    assert dossier_lookup(code=d.code, secret="0912 345 678", client="1.2.3.4").code == d.code
     for _ in range(LOOKUP_FAILURES_PER_CODE):
         with pytest.raises(NF):
             dossier_lookup(code=d.code, secret="WRONG1", client="5.6.7.8")
@@ -370,3 +370,30 @@ def test_a_rolled_back_transition_sends_nothing(desk):
         services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
         raise RuntimeError("the request failed afterwards")
     assert OutboxMessage.objects.count() == before
+
+
+def test_lookup_failures_count_within_their_window_only(desk):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from egov.core.errors import NotFound as NF
+    from egov.core.errors import TooManyRequests
+    from egov.dossiers.models import LookupThrottle
+    from egov.dossiers.selectors import LOOKUP_FAILURES_PER_ADDRESS, dossier_lookup
+
+    d = submit(desk)
+    for n in range(LOOKUP_FAILURES_PER_ADDRESS):
+        with pytest.raises(NF):  # different codes: only the address counter fills up
+            dossier_lookup(code=f"NO-SUCH-{n}", secret="X", client="10.0.0.1")
+    assert LookupThrottle.objects.get(key="addr:10.0.0.1").failures == LOOKUP_FAILURES_PER_ADDRESS
+    with pytest.raises(TooManyRequests):
+        dossier_lookup(code=d.code, secret=d.lookup_secret, client="10.0.0.1")
+    assert dossier_lookup(code=d.code, secret=d.lookup_secret, client="10.0.0.2").code == d.code
+    LookupThrottle.objects.filter(key="addr:10.0.0.1").update(
+        window_ends_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert dossier_lookup(code=d.code, secret=d.lookup_secret, client="10.0.0.1").code == d.code
+    with pytest.raises(NF):  # a new window starts at one failure
+        dossier_lookup(code=d.code, secret="WRONG1", client="10.0.0.1")
+    assert LookupThrottle.objects.get(key="addr:10.0.0.1").failures == 1

@@ -207,17 +207,28 @@ class LookupParams(Schema):
 def lookup(request: HttpRequest, params: Query[LookupParams]) -> dict[str, Any]:
     """Follow a dossier without signing in. Wrong answers are throttled (429)."""
     client = request.META.get("REMOTE_ADDR", "")
-    dossier = selectors.dossier_lookup(code=params.code, secret=params.secret, client=client)
+    found = selectors.dossier_lookup(code=params.code, secret=params.secret, client=client)
     return {
-        "code": dossier.code,
-        "procedure_name": dossier.procedure.name,
-        "state_label": str(dossier.get_state_display()),
-        "national_status": dossier.national_status,
-        "submitted_at": dossier.submitted_at,
-        "received_at": dossier.received_at,
-        "appointment_at": dossier.appointment_at,
-        "processed_at": dossier.processed_at,
-        "events": selectors.public_event_rows(dossier),
+        "code": found.code,
+        "procedure_name": found.procedure_name,
+        "state_label": found.get_state_display(),
+        "national_status": found.national_status,
+        "submitted_at": found.submitted_at,
+        "received_at": found.received_at,
+        "appointment_at": found.appointment_at,
+        "processed_at": found.processed_at,
+        "events": [
+            {
+                "at": e.at,
+                "action": e.action,
+                "actor": "",
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "comment": e.comment,
+                "data": {},
+            }
+            for e in found.events
+        ],
     }
 
 

@@ -259,3 +259,16 @@ class DossierRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.value}"
+
+
+class LookupThrottle(models.Model):
+    """Failed public lookups in the current window, per client address (``addr:…``) or per
+    dossier code (``code:…``). A table of its own, not the cache, so that the lookup reads
+    both counters in the same query as the dossier."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

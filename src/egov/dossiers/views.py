@@ -257,7 +257,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 status = exc.status
             else:
                 context["dossier"] = dossier
-                context["events"] = selectors.public_events(dossier, for_applicant=False)
+                context["events"] = dossier.events
         else:
             status = 400
     else:
