@@ -339,3 +339,18 @@ def test_admin_category_pages_for_the_province_admin(client, fb: Setup) -> None:
     assert client.get(f"/admin/feedback/category/{fb.road.pk}/change/").status_code == 200
     client.force_login(fb.world.leader_a)
     assert client.get(f"/admin/feedback/category/{fb.road.pk}/change/").status_code in (302, 403)
+
+
+def test_figures_for_a_period(client, fb: Setup) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _report(fb, now=timezone.now() - timedelta(days=40))
+    _report(fb)
+    today = timezone.localdate()
+    page = client.get(f"/feedback/figures/?start={today - timedelta(days=7)}&end={today}")
+    assert page.status_code == 200
+    assert [f.received for f in page.context["figures"]] == [1]
+    bad = client.get(f"/feedback/figures/?start={today}&end={today - timedelta(days=1)}")
+    assert bad.status_code == 400

@@ -8,6 +8,7 @@ The map is progressive: every page works with typed addresses and coordinates, t
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -17,13 +18,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egov.core.errors import EgovError, NotFound, ValidationFailed
 from egov.core.views import apply_service_errors, render_error
 from egov.feedback import selectors, services
-from egov.feedback.forms import RateForm, ReopenForm, ReportForm, service_fields
+from egov.feedback.forms import FiguresForm, RateForm, ReopenForm, ReportForm, service_fields
 from egov.feedback.models import Category, Channel
 
 
@@ -264,8 +266,18 @@ def report_reopen(request: HttpRequest, public_id: str) -> HttpResponseBase:
 
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
-    """Per agency: reports received, answered, answered on time, average rating."""
-    return render(request, "feedback/figures.html", {"figures": selectors.agency_figures()})
+    """Per agency: reports received, answered, answered on time, average rating; for reports
+    sent in an optional period (``start``, ``end``: dates, both included)."""
+    form = FiguresForm(request.GET)
+    start = end = None
+    if form.is_valid():
+        tz = timezone.get_current_timezone()
+        if form.cleaned_data["start"]:
+            start = datetime.combine(form.cleaned_data["start"], time.min, tzinfo=tz)
+        if form.cleaned_data["end"]:
+            end = datetime.combine(form.cleaned_data["end"], time.max, tzinfo=tz)
+    context = {"form": form, "figures": selectors.agency_figures(start=start, end=end)}
+    return render(request, "feedback/figures.html", context, status=200 if form.is_valid() else 400)
 
 
 @require_GET
