@@ -56,3 +56,12 @@ def test_citizens_are_sent_to_sign_in(client: Client, world: World) -> None:
     assert client.get(URL).status_code == 403
     client.logout()
     assert client.get(URL).status_code == 302
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_the_page_in_both_languages(client: Client, world: World, language: str) -> None:
+    client.force_login(world.admin)
+    client.cookies["django_language"] = language
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()

@@ -132,6 +132,8 @@ def _rows(raw: list[tuple[Any, ...]], base_url: str) -> list[dict[str, Any]]:
     agencies = feedback.agency_names({row[5] for row in raw})
     status_of = OPEN311_STATUS
     tz = timezone.get_current_timezone()
+    # The photo path for any id, built once (reverse() per row would cost ~10 µs each).
+    photo = _absolute(feedback.photo_path(987654321), base_url).replace("987654321", "{}", 1)
     unknown = ("", "", None)
     rows = []
     for (
@@ -153,7 +155,7 @@ def _rows(raw: list[tuple[Any, ...]], base_url: str) -> list[dict[str, Any]]:
     ) in raw:
         code, name, notice = categories.get(category_id, unknown)
         if cover_photo_id:
-            media_url = _absolute(feedback.photo_path(cover_photo_id), base_url)
+            media_url = photo.format(cover_photo_id)
         rows.append(
             {
                 "service_request_id": public_id,
