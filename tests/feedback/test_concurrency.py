@@ -24,9 +24,24 @@ def test_respond_and_transfer_at_once_exactly_one_wins(postgres, fb):  # noqa: F
         lambda: services.report_transfer(actor=w.admin, report_id=report.pk, version=1,
                                          agency_id=w.a.pk, reason="Sở A"),
     ])  # fmt: skip
-    assert sum(isinstance(o, Report) for o in outcomes) == 1
-    assert sum(isinstance(o, Conflict) for o in outcomes) == 1
+    assert sum(isinstance(o, Report) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, Conflict) for o in outcomes) == 1, outcomes
     report.refresh_from_db()
     assert report.version == 2
     assert ReportUpdate.objects.filter(report=report).count() == 2  # created + the winner's
     assert audit_chain_verify().ok
+
+
+def test_the_same_zalo_message_twice_at_once_makes_one_report(postgres, fb):  # noqa: F811
+    def send():
+        return services.report_create(
+            actor=None, channel=Channel.ZALO, service_code="street-light", description="x",
+            address="a", token="zalo:same",
+        )  # fmt: skip
+
+    outcomes = race([send, send])
+    assert sum(isinstance(o, Report) for o in outcomes) == 1
+    assert [getattr(o, "code", None) for o in outcomes if not isinstance(o, Report)] == [
+        "duplicate_token"
+    ]
+    assert Report.objects.count() == 1

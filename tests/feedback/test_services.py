@@ -338,3 +338,11 @@ def test_truncated_photo_refused_and_nothing_saved(fb: Setup) -> None:
         _create(fb, photos=[PhotoUpload("cut.jpg", data[: len(data) // 2])])
     assert "photos[0]" in caught.value.fields
     assert Report.objects.count() == 0
+
+
+def test_same_token_makes_one_report(fb: Setup) -> None:
+    first = _create(fb, token="zalo:m1")
+    with pytest.raises(Conflict) as caught:
+        _create(fb, token="zalo:m1")
+    assert caught.value.code == "duplicate_token"
+    assert list(Report.objects.values_list("pk", flat=True)) == [first.pk]

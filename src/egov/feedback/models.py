@@ -273,13 +273,17 @@ class Report(models.Model):
             models.Index(fields=["agency", "status"], name="feedback_agency_status"),
             models.Index(fields=["area", "requested_at"], name="feedback_area_requested"),
             models.Index(fields=["reporter", "requested_at"], name="feedback_reporter"),
-            models.Index(fields=["token"], name="feedback_token"),
         ]
         constraints = [
+            # A client's token (the Zalo bridge's message id) makes one report, even when the
+            # same message arrives twice at once.
+            models.UniqueConstraint(
+                fields=["token"], condition=~models.Q(token=""), name="feedback_unique_token"
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="feedback_rating_1_5",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -288,17 +288,19 @@ def _due(start: datetime, days: int) -> datetime:
 
 
 def _lock(report_id: int, version: int | None) -> Report:
-    """The report's row, locked for the rest of the transaction, at the expected version."""
-    qs = Report.objects.select_related("agency", "category")
-    if connection.features.has_select_for_update_of:
-        qs = qs.select_for_update(of=("self",))
-    else:
-        qs = qs.select_for_update()
-    report = qs.filter(pk=report_id).first()
+    """The report's row, locked for the rest of the transaction, at the expected version.
+
+    The row is locked alone, then its agency and category are read: on PostgreSQL, a
+    ``SELECT … FOR UPDATE`` joined to the agency re-checks the join against the old agency
+    row after waiting for a concurrent transfer, and would find nothing (a false "not found").
+    """
+    report = Report.objects.select_for_update().filter(pk=report_id).first()
     if report is None:
         raise NotFound(_("This report does not exist."))
     if version is not None and report.version != version:
         raise Conflict()
+    report.agency = Agency.objects.get(pk=report.agency_id)
+    report.category = Category.objects.get(pk=report.category_id)
     return report
 
 
@@ -421,6 +423,9 @@ def report_create(
     - ``contact``: optional; anonymous reports are accepted. Checked (mobile number +84…,
       email); the reporter is notified through each channel they gave.
 
+    - ``token``: a client's own id for this report (the Zalo bridge's message id); a second
+      report with the same token raises Conflict with code ``duplicate_token``.
+
     The response is due ``category.response_days`` working days after ``requested_at`` (the
     province's calendar). Nothing is saved when anything is refused. Returns the report.
     """
@@ -536,6 +541,10 @@ def report_create(
                     report.save()
                 break
             except IntegrityError:
+                if report.token and Report.objects.filter(token=report.token).exists():
+                    raise Conflict(
+                        _("This report was already received."), code="duplicate_token"
+                    ) from None
                 if attempt == 4:
                     raise
         cover = None

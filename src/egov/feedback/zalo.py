@@ -154,5 +154,7 @@ def webhook(request: HttpRequest) -> JsonResponse:
             token=token,
         )
     except EgovError as exc:
+        if exc.code == "duplicate_token":  # the same message, received at the same moment
+            return _answer(Report.objects.get(token=token), 200)
         return _error(exc.status, exc.code, exc.message, exc.fields)
     return _answer(report, 201)
