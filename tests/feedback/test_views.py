@@ -354,3 +354,25 @@ def test_figures_for_a_period(client, fb: Setup) -> None:
     assert [f.received for f in page.context["figures"]] == [1]
     bad = client.get(f"/feedback/figures/?start={today}&end={today - timedelta(days=1)}")
     assert bad.status_code == 400
+
+
+def test_my_reports_and_private_reopen_reason(client, fb: Setup) -> None:
+    w = fb.world
+    mine = _report(fb, actor=w.citizen)
+    other = _report(fb)
+    assert client.get("/feedback/mine/").status_code == 302
+    client.force_login(w.citizen)
+    page = client.get("/feedback/mine/").content.decode()
+    assert mine.public_id in page and other.public_id not in page
+    services.report_respond(
+        actor=w.leader_a, report_id=mine.pk, version=1, text="Xong", status="resolved"
+    )
+    response = client.post(
+        f"/feedback/{mine.public_id}/reopen/", {"reason": "Ông Tư ở số 5 vẫn đổ rác"}
+    )
+    assert response.status_code == 302
+    client.logout()
+    page = client.get(f"/feedback/{mine.public_id}/").content.decode()
+    assert "Ông Tư" not in page
+    client.force_login(w.leader_a)
+    assert "Ông Tư" in client.get(f"/staff/feedback/{mine.pk}/").content.decode()

@@ -730,3 +730,15 @@ def category_values() -> list[dict[str, Any]]:
 def agency_names(agency_ids: Iterable[int]) -> dict[int, str]:
     ids = set(agency_ids)
     return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def reporter_reports(user: User | AnonymousUser | None) -> list[PublicReport]:
+    """The reports ``user`` sent while signed in (hidden ones included: they are theirs),
+    newest first."""
+    if user is None or not user.is_authenticated:
+        return []
+    return _public_rows(
+        Report.objects.filter(reporter_id=user.pk)
+        .order_by("-requested_at", "-id")
+        .values_list(*_PUBLIC_COLUMNS)[:200]
+    )

@@ -1112,7 +1112,9 @@ def report_reopen(
         report.reopen_count += 1
         report.expected_at = _due(now, report.category.response_days)
         _save(report, now, ["status", "resolved_at", "reopen_count", "expected_at"])
-        _update(report, UpdateKind.REOPEN, actor, now, public=True, text=reason)
+        # The reporter's words stay with the staff (they may name people); the public sees
+        # that the report was reopened.
+        _update(report, UpdateKind.REOPEN, actor, now, public=True, data={"reason": reason})
         audit_record_create(
             actor=actor,
             action="feedback.report.reopen",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_new, name="new"),
     path("nearby/", views.nearby, name="nearby"),
+    path("mine/", views.my_reports, name="mine"),
     path("figures/", views.figures, name="figures"),
     path("feeds/", views.feeds_index, name="feeds"),
     path("feeds/all.rss", feeds.AllRss(), name="feed_all_rss"),

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egov.core.errors import EgovError, NotFound, ValidationFailed
-from egov.core.views import apply_service_errors, render_error
+from egov.core.views import apply_service_errors, render_error, signed_in_page
 from egov.feedback import selectors, services
 from egov.feedback.forms import FiguresForm, RateForm, ReopenForm, ReportForm, service_fields
 from egov.feedback.models import Category, Channel
@@ -262,6 +262,15 @@ def report_reopen(request: HttpRequest, public_id: str) -> HttpResponseBase:
         return _detail(request, public_id, reopen_form=form, status=400)
     except NotFound as exc:
         return render_error(request, exc)
+
+
+@signed_in_page
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The reports the signed-in citizen sent, with their status and response."""
+    return render(
+        request, "feedback/mine.html", {"reports": selectors.reporter_reports(request.user)}
+    )
 
 
 @require_GET
