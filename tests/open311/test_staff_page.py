@@ -65,3 +65,18 @@ def test_the_page_in_both_languages(client: Client, world: World, language: str)
     response = client.get(URL)
     assert response.status_code == 200
     assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_the_django_admin_lists_clients_read_only(client: Client, world: World) -> None:
+    from egov.open311.services import api_client_create
+
+    app, key = api_client_create(actor=world.admin, name="Ứng dụng xem")
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    page = client.get("/admin/open311/apiclient/")
+    assert page.status_code == 200
+    assert "Ứng dụng xem" in page.content.decode() and key not in page.content.decode()
+    assert client.get("/admin/open311/apiclient/add/").status_code == 403
+    detail = client.get(f"/admin/open311/apiclient/{app.pk}/change/").content.decode()
+    assert app.key_hash not in detail
