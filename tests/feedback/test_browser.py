@@ -31,3 +31,29 @@ def test_citizen_picks_the_place_on_the_map(page, live_server, fb):  # noqa: F81
     page.goto(base + "/feedback/")
     page.wait_for_selector(".leaflet-marker-icon")
     screenshot(page, "feedback-list-vi")
+
+
+def test_officer_answers_on_a_desktop(browser, live_server, fb):  # noqa: F811
+    from egov.feedback import services
+    from tests.browser.test_dossiers import sign_in
+
+    report = services.report_create(
+        actor=None, channel="app", service_code="street-light", description="Đèn tắt",
+        address="Ngõ 7", lat=16.46, long=107.59, contact=services.Contact(phone="0912345678"),
+    )  # fmt: skip
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    desk = context.new_page()
+    desk.set_default_timeout(15000)
+    desk.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    sign_in(desk, live_server.url, fb.world.leader_b)
+    desk.goto(f"{live_server.url}/staff/feedback/")
+    desk.click(f"text={report.public_id}")
+    desk.wait_for_url(f"**/staff/feedback/{report.pk}/")
+    desk.fill("#respond_text", "Đã thay bóng đèn.")
+    desk.select_option("#respond_status", "resolved")
+    screenshot(desk, "feedback-staff-report-vi")
+    desk.click("#action-respond ~ form button[type=submit]")
+    desk.wait_for_url(f"**/staff/feedback/{report.pk}/")
+    report.refresh_from_db()
+    assert report.status == "resolved" and report.status_notes == "Đã thay bóng đèn."
+    context.close()
