@@ -66,3 +66,13 @@ def png_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (10, 10), (0, 0, 255)).save(out, format="PNG")
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """The figures page keeps its rows for a minute in the per-process cache."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+    yield
+    caches["local"].clear()

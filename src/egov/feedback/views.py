@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -277,7 +278,8 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 def figures(request: HttpRequest) -> HttpResponse:
     """Per agency: reports received, answered, answered on time, average rating; for reports
     sent in an optional period (``start``, ``end``: dates, both included)."""
-    form = FiguresForm(request.GET)
+    today = timezone.localdate()
+    form = FiguresForm(request.GET or {"start": today.replace(month=1, day=1), "end": today})
     start = end = None
     if form.is_valid():
         tz = timezone.get_current_timezone()
@@ -285,7 +287,13 @@ def figures(request: HttpRequest) -> HttpResponse:
             start = datetime.combine(form.cleaned_data["start"], time.min, tzinfo=tz)
         if form.cleaned_data["end"]:
             end = datetime.combine(form.cleaned_data["end"], time.max, tzinfo=tz)
-    context = {"form": form, "figures": selectors.agency_figures(start=start, end=end)}
+    # The figures aggregate every report of the period: kept for a minute per period.
+    key = f"feedback:figures:{start and start.isoformat()}:{end and end.isoformat()}"
+    rows = caches["local"].get(key)
+    if rows is None:
+        rows = selectors.agency_figures(start=start, end=end)
+        caches["local"].set(key, rows, 60)
+    context = {"form": form, "figures": rows}
     return render(request, "feedback/figures.html", context, status=200 if form.is_valid() else 400)
 
 
