@@ -567,3 +567,29 @@ def test_posting_an_update(client: Client, o311: Open311, fmt: str) -> None:
     bad = client.post(f"{BASE}servicerequestupdates.{fmt}", data | {"status": "EXPLODED"})
     assert bad.status_code == 400
     assert ReportUpdate.objects.filter(report=report, kind="note").count() == 1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_extensions_add_the_public_history_as_notes(
+    client: Client, o311: Open311, fmt: str
+) -> None:
+    report = a_report(o311)
+    report_status_change(
+        actor=o311.world.leader_b,
+        report_id=report.pk,
+        version=None,
+        status="in_progress",
+        notes="Đang xử lý",
+    )
+    for path in (f"requests.{fmt}", f"requests/{report.public_id}.{fmt}"):
+        response = client.get(f"{BASE}{path}", {"extensions": "true"})
+        assert response.status_code == 200
+        body = parse(response, fmt)
+        if fmt == "json":
+            notes = body[0]["notes"]
+        else:
+            notes = [{n.tag: n.text for n in note} for note in body.findall("request/notes/note")]
+        assert [n["type"] for n in notes] == ["created", "status"]
+        assert notes[0]["datetime"].endswith("+07:00")
+    plain = json.loads(client.get(f"{BASE}requests.json").content)
+    assert "notes" not in plain[0]

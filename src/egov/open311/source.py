@@ -180,6 +180,26 @@ def _rows(raw: list[tuple[Any, ...]], base_url: str) -> list[dict[str, Any]]:
     return rows
 
 
+def add_notes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``extensions=true`` extension: each request's public history as ``notes``
+    (datetime, description, type), as Chicago's, Boston's and San Francisco's servers give."""
+    if not rows:
+        return rows
+    tz = timezone.get_current_timezone()
+    notes: dict[str, list[dict[str, Any]]] = {row["service_request_id"]: [] for row in rows}
+    for update in feedback.public_updates_list(public_ids=list(notes), limit=100 * len(rows)):
+        notes[update.public_id].append(
+            {
+                "datetime": _iso(update.at.timestamp(), tz),
+                "description": update.text or None,
+                "type": update.kind,
+            }
+        )
+    for row in rows:
+        row["notes"] = notes[row["service_request_id"]]
+    return rows
+
+
 def request_rows(query: RequestQuery, *, base_url: str) -> list[dict[str, Any]]:
     if query.ids:
         raw = feedback.public_report_values(

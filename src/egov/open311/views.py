@@ -175,6 +175,9 @@ def requests(request: HttpRequest, params: Params, *, fmt: str) -> HttpResponse:
         return _request_create(request, params, fmt)
     query = request_query(params)
     rows = source.request_rows(query, base_url=request.build_absolute_uri("/"))
+    if params.get("extensions") == "true":
+        source.add_notes(rows)
+        return respond(fmt, "service_requests", rows)
     body = render.to_json(rows) if fmt == "json" else render.request_list_xml(rows)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     response["Access-Control-Allow-Origin"] = "*"
@@ -225,6 +228,8 @@ def request_detail(
         raise Open311Error(
             404, _("service_request_id %(id)s not found.") % {"id": service_request_id}
         )
+    if params.get("extensions") == "true":
+        source.add_notes([row])
     return respond(fmt, "service_requests", [row])
 
 
