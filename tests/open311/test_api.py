@@ -593,3 +593,15 @@ def test_extensions_add_the_public_history_as_notes(
         assert notes[0]["datetime"].endswith("+07:00")
     plain = json.loads(client.get(f"{BASE}requests.json").content)
     assert "notes" not in plain[0]
+
+
+def test_clients_post_without_any_csrf_token(o311: Open311) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(f"{BASE}requests.json", valid(o311))
+    assert response.status_code == 200, response.content
+    report = Report.objects.get()
+    update = strict.post(
+        f"{BASE}servicerequestupdates.json",
+        {"api_key": o311.key, "service_request_id": report.public_id, "description": "Thêm"},
+    )
+    assert update.status_code == 200
