@@ -107,3 +107,10 @@ def test_officer_acts_through_the_api_with_versions(client, fb: Setup) -> None:
         content_type="application/json",
     )
     assert rate.status_code == 200
+
+
+def test_a_browser_session_does_not_sign_api_reports(client, fb: Setup) -> None:
+    client.force_login(fb.world.citizen)  # no CSRF token on these endpoints: no session use
+    post = {"service_code": "street-light", "description": "Đèn tắt", "address": "Ngõ 5"}
+    assert client.post("/api/v1/feedback/reports", post).status_code == 201
+    assert Report.objects.get().reporter is None
