@@ -15,6 +15,12 @@ from tests.feedback.conftest import Setup, jpeg_with_gps
 pytestmark = pytest.mark.django_db
 
 
+def _key() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
 def _report(fb: Setup, **kw) -> Report:
     args = dict(
         actor=None,
@@ -42,6 +48,7 @@ def test_web_form_creates_a_report_and_shows_the_tracking_code(client, fb: Setup
         "/feedback/new/?category=road-damage",
         {
             "category": "road-damage",
+            "submission_key": _key(),
             "description": "Ổ gà sâu 20 cm",
             "address": "",
             "lat": "16.46",
@@ -75,6 +82,7 @@ def test_web_form_bad_input_is_explained_and_nothing_saved(
 ) -> None:
     post = {
         "category": "road-damage",
+        "submission_key": _key(),
         "description": "Ổ gà",
         "lat": "16.46",
         "long": "107.59",
@@ -210,6 +218,7 @@ def test_hotline_operator_enters_a_call(client, fb: Setup) -> None:
         "/staff/feedback/hotline/?category=street-light",
         {
             "category": "street-light",
+            "submission_key": _key(),
             "description": "Đèn đường tắt",
             "address": "Ngã tư Hùng Vương",
             "contact_phone": "0987654321",
@@ -307,7 +316,7 @@ def test_web_form_area_feeds_the_area_feed(client, fb: Setup) -> None:
     )  # fmt: skip
     response = client.post(
         "/feedback/new/",
-        {"category": "street-light", "description": "Đèn tắt", "address": "Ngõ 3",
+        {"category": "street-light", "submission_key": _key(), "description": "Đèn tắt", "address": "Ngõ 3",
          "area": ward.pk},
     )  # fmt: skip
     assert response.status_code == 302
@@ -376,3 +385,14 @@ def test_my_reports_and_private_reopen_reason(client, fb: Setup) -> None:
     assert "Ông Tư" not in page
     client.force_login(w.leader_a)
     assert "Ông Tư" in client.get(f"/staff/feedback/{mine.pk}/").content.decode()
+
+
+def test_the_same_form_sent_twice_makes_one_report(client, fb: Setup) -> None:
+    post = {"category": "street-light", "submission_key": _key(), "description": "Đèn tắt",
+            "address": "Ngõ 9"}  # fmt: skip
+    first = client.post("/feedback/new/", post)
+    second = client.post("/feedback/new/", post, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    report = Report.objects.get()
+    assert report.reporter_secret in second.content.decode()
+    assert client.post("/feedback/new/", {**post, "submission_key": "x"}).status_code == 400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -57,8 +58,15 @@ def attribute_fields(category: Category) -> dict[str, forms.Field]:
 
 
 class ReportForm(forms.Form):
-    """A report from the website (or entered by a hotline operator, ``hotline=True``)."""
+    """A report from the website (or entered by a hotline operator, ``hotline=True``).
 
+    ``submission_key`` is drawn when the form is shown: the same form sent twice gives the
+    first report, not two.
+    """
+
+    submission_key = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, max_length=32
+    )
     description = forms.CharField(
         label=_("What is the problem?"),
         max_length=4000,
@@ -117,6 +125,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, category: Category, hotline: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
         self.category = category
         self.fields.update(attribute_fields(category))
         self.attribute_names = [n for n in self.fields if n.startswith("attribute_")]

@@ -313,7 +313,7 @@ def public_report_get(public_id: str) -> PublicReport:
 
 def public_report_id_for_token(token: str) -> str | None:
     """The public id of the report created with an Open311 ``token``, or None."""
-    if not token or token.startswith("zalo:"):  # the Zalo adapter's message ids
+    if not token or token.startswith(("zalo:", "web:")):  # the Zalo bridge's, the web form's
         return None
     return (
         Report.objects.filter(token=token, is_hidden=False)

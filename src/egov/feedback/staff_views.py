@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from egov.core.errors import Conflict, EgovError, PermissionDenied, ValidationFailed
+from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
 from egov.core.http import HtmxHttpRequest, request_user
 from egov.core.views import staff_page
 from egov.feedback import permissions, selectors, services
@@ -261,6 +261,7 @@ def hotline_new(request: HttpRequest) -> HttpResponse:
         form = ReportForm(request.POST, request.FILES, category=category, hotline=True)
         if form.is_valid():
             data = form.cleaned_data
+            report: Report | None
             try:
                 report = services.report_create(
                     actor=user,
@@ -274,12 +275,16 @@ def hotline_new(request: HttpRequest) -> HttpResponse:
                     photos=form.photos(),
                     contact=form.contact(),
                     attributes=form.attributes(),
+                    token=f"web:{data['submission_key']}",
                 )
-            except EgovError as exc:
-                if not isinstance(exc, ValidationFailed):
+            except Conflict as exc:
+                if exc.code != "duplicate_token":
                     raise
+                report = Report.objects.get(token=f"web:{data['submission_key']}")
+            except ValidationFailed as exc:
                 _apply(form, exc)
-            else:
+                report = None
+            if report is not None:
                 messages.success(
                     request,
                     _("Report %(id)s was entered. Read the caller their tracking code: %(secret)s.")

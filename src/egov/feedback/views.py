@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from egov.core.errors import EgovError, NotFound, ValidationFailed
+from egov.core.errors import Conflict, EgovError, NotFound, ValidationFailed
 from egov.core.views import apply_service_errors, render_error, signed_in_page
 from egov.feedback import selectors, services
 from egov.feedback.forms import FiguresForm, RateForm, ReopenForm, ReportForm, service_fields
-from egov.feedback.models import Category, Channel
+from egov.feedback.models import Category, Channel, Report
 
 
 def map_settings(
@@ -77,6 +77,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         form = ReportForm(request.POST, request.FILES, category=category)
         if form.is_valid():
             data = form.cleaned_data
+            report: Report | None
             try:
                 report = services.report_create(
                     actor=request.user if request.user.is_authenticated else None,
@@ -90,10 +91,17 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     photos=form.photos(),
                     contact=form.contact(),
                     attributes=form.attributes(),
+                    token=f"web:{data['submission_key']}",
                 )
+            except Conflict as exc:
+                if exc.code != "duplicate_token":
+                    raise
+                # The same form sent twice (a double click, a retry): the first report.
+                report = Report.objects.get(token=f"web:{data['submission_key']}")
             except ValidationFailed as exc:
                 _apply(form, exc)
-            else:
+                report = None
+            if report is not None:
                 messages.success(
                     request,
                     _(
