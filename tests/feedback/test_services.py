@@ -346,3 +346,11 @@ def test_same_token_makes_one_report(fb: Setup) -> None:
         _create(fb, token="zalo:m1")
     assert caught.value.code == "duplicate_token"
     assert list(Report.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_notification_links_to_the_report(fb: Setup, settings) -> None:
+    settings.EGOV_PUBLIC_URL = "https://dichvucong.example.gov.vn"
+    report = _create(fb, contact=Contact(email="an@example.com"))
+    message = OutboxMessage.objects.get(object_id=str(report.pk), channel="email")
+    assert f"https://dichvucong.example.gov.vn/feedback/{report.public_id}/" in message.body
+    assert report.reporter_secret in message.body

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -355,6 +356,9 @@ def _notify(report: Report, event: str, text: str = "") -> None:
             }
             if text:
                 body += " " + text
+        base = getattr(settings, "EGOV_PUBLIC_URL", "")
+        if base:
+            body += " " + base + reverse("feedback:detail", args=[report.public_id])
         subject = _("Report %(id)s: %(status)s") % {"id": report.public_id, "status": status}
     recipients = {
         "email": report.contact_email,
