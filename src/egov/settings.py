@@ -264,6 +264,16 @@ EGOV_MAP_TILE_URL = config.env_str(
 )
 EGOV_MAP_ATTRIBUTION = config.env_str("EGOV_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 EGOV_MAP_CENTER = config.env_str("EGOV_MAP_CENTER", "16.4637,107.5909")
+if unknown := set(EGOV_FEEDBACK_NOTIFY) - {"sms", "zalo", "email"}:
+    raise config.ConfigurationError(
+        f"EGOV_FEEDBACK_NOTIFY lists sms, zalo and email; it has {', '.join(sorted(unknown))}"
+    )
+try:
+    _lat, _long = (float(x) for x in EGOV_MAP_CENTER.split(","))
+except ValueError:
+    raise config.ConfigurationError(
+        f"EGOV_MAP_CENTER must be 'latitude,longitude', not {EGOV_MAP_CENTER!r}"
+    ) from None
 # The Open311 GeoReport v2 server (egov.open311): the jurisdiction_id it answers to (empty:
 # any), and the texts and endpoint type its discovery document shows.
 EGOV_OPEN311_JURISDICTION = config.env_str("EGOV_OPEN311_JURISDICTION")
