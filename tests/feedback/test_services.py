@@ -354,3 +354,19 @@ def test_notification_links_to_the_report(fb: Setup, settings) -> None:
     message = OutboxMessage.objects.get(object_id=str(report.pk), channel="email")
     assert f"https://dichvucong.example.gov.vn/feedback/{report.public_id}/" in message.body
     assert report.reporter_secret in message.body
+
+
+def test_the_responsible_agency_hears_of_new_and_transferred_reports(fb: Setup) -> None:
+    from egov.organizations.models import Agency
+
+    w = fb.world
+    Agency.objects.filter(pk=w.a.pk).update(email="so-a@example.gov.vn")
+    Agency.objects.filter(pk=w.b.pk).update(email="so-b@example.gov.vn")
+    report = _create(fb)  # anonymous: only the agency is told
+    assert list(
+        OutboxMessage.objects.filter(object_id=str(report.pk)).values_list("recipient", flat=True)
+    ) == ["so-a@example.gov.vn"]
+    report_transfer(actor=w.leader_a, report_id=report.pk, version=1, agency_id=w.b.pk, reason="B")
+    assert OutboxMessage.objects.filter(
+        object_id=str(report.pk), recipient="so-b@example.gov.vn"
+    ).exists()

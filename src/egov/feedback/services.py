@@ -333,6 +333,42 @@ def _save(report: Report, now: datetime, fields: list[str], *, public: bool = Tr
     report.save(update_fields=fields)
 
 
+def _notify_agency(report: Report) -> None:
+    """Tell the responsible agency (by its email address, when it has one) that a report was
+    routed to it, in the current transaction: a report is handled like an incoming document."""
+    if not report.agency.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New citizen report %(id)s: %(category)s") % {
+            "id": report.public_id,
+            "category": report.category.name,
+        }
+        body = _(
+            "Citizen report %(id)s (%(category)s) was sent to your agency. The answer is due "
+            "by %(due)s."
+        ) % {
+            "id": report.public_id,
+            "category": report.category.name,
+            "due": timezone.localtime(report.expected_at).strftime("%H:%M %d/%m/%Y"),
+        }
+        base = getattr(settings, "EGOV_PUBLIC_URL", "")
+        if base:
+            body += " " + base + reverse("feedback_staff:report", args=[report.pk])
+    outbox_enqueue_many(
+        [
+            Notification(
+                channel="email",
+                recipient=report.agency.email,
+                subject=subject,
+                body=body,
+                dedupe_key=f"feedback:{report.pk}:{report.version}:agency",
+                object_type="feedback.report",
+                object_id=str(report.pk),
+            )
+        ]
+    )
+
+
 def _notify(report: Report, event: str, text: str = "") -> None:
     """Tell the reporter (when they left a contact) in the current transaction (the outbox)."""
     if not report.has_contact:
@@ -572,6 +608,7 @@ def report_create(
             },
         )
         _notify(report, "created")
+        _notify_agency(report)
     return report
 
 
@@ -819,6 +856,7 @@ def report_transfer(
             "transfer",
             _("It was transferred to %(agency)s.") % {"agency": target.name},
         )
+        _notify_agency(report)
     return report
 
 
