@@ -396,3 +396,17 @@ def test_the_same_form_sent_twice_makes_one_report(client, fb: Setup) -> None:
     report = Report.objects.get()
     assert report.reporter_secret in second.content.decode()
     assert client.post("/feedback/new/", {**post, "submission_key": "x"}).status_code == 400
+
+
+def test_inbox_filters(client, fb: Setup) -> None:
+    w = fb.world
+    shown = _report(fb)
+    hidden = _report(fb, description="Quảng cáo")
+    services.report_moderate(
+        actor=w.leader_a, report_id=hidden.pk, version=1, hidden=True, reason="Quảng cáo"
+    )
+    client.force_login(w.leader_a)
+    page = client.get("/staff/feedback/?hidden=on").content.decode()
+    assert hidden.public_id in page and shown.public_id not in page
+    page = client.get(f"/staff/feedback/?q={shown.public_id}", HTTP_HX_REQUEST="true")
+    assert shown.public_id in page.content.decode() and "<html" not in page.content.decode()

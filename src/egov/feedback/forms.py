@@ -202,6 +202,7 @@ class InboxForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Past due"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    hidden = forms.BooleanField(label=_("Hidden from the public"), required=False)
 
 
 class RespondForm(forms.Form):

@@ -52,6 +52,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
             category_id=category.pk if category else None,
             assigned_to_me=data["mine"],
             overdue=data["overdue"],
+            hidden=True if data["hidden"] else None,
             q=data["q"],
         )
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
