@@ -57,3 +57,46 @@ def test_officer_answers_on_a_desktop(browser, live_server, fb):  # noqa: F811
     report.refresh_from_db()
     assert report.status == "resolved" and report.status_notes == "Đã thay bóng đèn."
     context.close()
+
+
+def test_moderator_blacks_out_part_of_a_photo(browser, live_server, fb):  # noqa: F811
+    import io
+
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from egov.feedback import services
+    from tests.browser.test_dossiers import sign_in
+    from tests.feedback.conftest import jpeg_with_gps
+
+    report = services.report_create(
+        actor=None, channel="app", service_code="road-damage", description="Ổ gà",
+        address="Ngõ 7", attributes={"size": "small"},
+        photos=[services.PhotoUpload("a.jpg", jpeg_with_gps((400, 300)))],
+    )  # fmt: skip
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    desk = context.new_page()
+    desk.set_default_timeout(15000)
+    sign_in(desk, live_server.url, fb.world.leader_a)
+    desk.goto(f"{live_server.url}/staff/feedback/{report.pk}/")
+    desk.click(".report-photos details summary")
+    image = desk.locator("img.redact-image")
+    image.wait_for()
+    box = image.bounding_box()
+    assert box is not None
+    desk.mouse.move(box["x"] + 2, box["y"] + 2)
+    desk.mouse.down()
+    desk.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    desk.mouse.up()
+    photo = report.photos.get()
+    assert desk.input_value(f"#boxes-{photo.pk}").count(",") == 3
+    screenshot(desk, "feedback-redact-vi")
+    desk.click(f"#boxes-{photo.pk} >> xpath=ancestor::form//button[@type='submit']")
+    desk.wait_for_url(f"**/staff/feedback/{report.pk}/")
+    photo.refresh_from_db()
+    assert photo.redacted_at is not None and photo.public_file
+    with default_storage.open(photo.public_file.name, "rb") as handle:
+        redacted = Image.open(io.BytesIO(handle.read())).convert("RGB")
+    assert redacted.getpixel((20, 20)) == (0, 0, 0)
+    assert redacted.getpixel((390, 290)) != (0, 0, 0)
+    context.close()

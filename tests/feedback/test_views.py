@@ -145,6 +145,7 @@ def test_staff_inbox_is_scoped(client, fb: Setup) -> None:
     assert client.get(f"/staff/feedback/{theirs.pk}/").status_code == 404
     response = client.get(f"/staff/feedback/{mine.pk}/")
     assert response.status_code == 200
+    assert "Kích thước" in response.content.decode() and "Nhỏ" in response.content.decode()
     client.force_login(w.ioc)
     page = client.get("/staff/feedback/").content.decode()
     assert mine.public_id in page and theirs.public_id in page

@@ -140,6 +140,7 @@ def _page(
             at=report.requested_at,
             exclude_id=report.pk,
         ),
+        "answers": _answers(report),
         "kinds": dict(UpdateKind.choices),
         "map_show": map_settings(
             "show",
@@ -149,6 +150,21 @@ def _page(
         ),
     }
     return render(request, "feedback/staff/report.html", context, status=status)
+
+
+def _answers(report: Report) -> list[tuple[str, str]]:
+    """The reporter's answers to the category's questions, as question and words."""
+    answers = []
+    for attribute in report.category.attributes.all():
+        value = report.attributes.get(attribute.code)
+        if value in (None, "", []):
+            continue
+        names = {str(v.get("key")): str(v.get("name")) for v in attribute.values or []}
+        values = value if isinstance(value, list) else [value]
+        answers.append(
+            (attribute.description, ", ".join(names.get(str(v), str(v)) for v in values))
+        )
+    return answers
 
 
 @staff_page
