@@ -263,7 +263,7 @@ EGOV_MAP_TILE_URL = config.env_str(
     "EGOV_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 EGOV_MAP_ATTRIBUTION = config.env_str("EGOV_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
-EGOV_MAP_CENTER = config.env_str("EGOV_MAP_CENTER", "16.4637,107.5909")
+EGOV_MAP_CENTER = config.env_str("EGOV_MAP_CENTER", "10.5353,106.4134")
 if unknown := set(EGOV_FEEDBACK_NOTIFY) - {"sms", "zalo", "email"}:
     raise config.ConfigurationError(
         f"EGOV_FEEDBACK_NOTIFY lists sms, zalo and email; it has {', '.join(sorted(unknown))}"

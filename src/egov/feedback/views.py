@@ -38,7 +38,7 @@ def map_settings(
     try:
         center = [float(x) for x in str(settings.EGOV_MAP_CENTER).split(",")[:2]]
     except ValueError:
-        center = [16.4637, 107.5909]
+        center = [10.5353, 106.4134]
     return {
         "tiles": settings.EGOV_MAP_TILE_URL,
         "attribution": settings.EGOV_MAP_ATTRIBUTION,
