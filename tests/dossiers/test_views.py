@@ -303,3 +303,26 @@ def test_desk_submission(client, desk, plan):
     assert d.channel == "counter" and d.applicant is None and d.submitted_by == desk.desk
     client.force_login(desk.specialist)  # not a desk officer
     assert client.get(url).status_code == 404
+
+
+def test_assign_form_lists_who_may_be_assigned_and_myself_only_for_them(client, desk):
+    """A desk officer of the handling agency may assign, but may not be assigned: the form
+    offers specialists and leaders, and asks for a choice instead of "myself"."""
+    d = services.dossier_receive(actor=desk.desk, dossier_id=_submitted(desk).pk, version=1)
+    client.force_login(desk.desk)
+    page = client.get(f"/staff/dossiers/{d.pk}/")
+    forms = {a["name"]: a["form"] for a in page.context["actions"]}
+    assert "assign" in forms
+    field = forms["assign"].fields["assignee"]
+    assert desk.desk not in field.queryset and field.required
+    empty = client.post(f"/staff/dossiers/{d.pk}/actions/assign/", {"version": d.version})
+    assert empty.status_code == 400
+    assert Dossier.objects.get(pk=d.pk).assignee_id is None
+    d = _in_progress(desk)
+    client.force_login(desk.specialist)
+    page = client.get(f"/staff/dossiers/{d.pk}/")
+    field = {a["name"]: a["form"] for a in page.context["actions"]}["assign"].fields["assignee"]
+    assert desk.specialist in field.queryset and not field.required  # empty: "myself"
+    taken = client.post(f"/staff/dossiers/{d.pk}/actions/assign/", {"version": d.version})
+    assert taken.status_code == 302
+    assert Dossier.objects.get(pk=d.pk).assignee_id == desk.specialist.pk

@@ -247,9 +247,12 @@ class ActionForm(UploadsMixin, forms.Form):
         *args: Any,
         agencies: Any = None,
         staff: Any = None,
+        may_take: bool = False,
         earlier_steps: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
+        """``staff``: who may be assigned; ``may_take``: the user is one of them, so leaving
+        the assignee empty means "myself" (otherwise an assignee must be chosen)."""
         super().__init__(*args, **kwargs)
         to_agency = self.fields["to_agency"]
         assignee = self.fields["assignee"]
@@ -259,7 +262,8 @@ class ActionForm(UploadsMixin, forms.Form):
             to_agency.queryset = agencies
         if staff is not None:
             assignee.queryset = staff
-        assignee.empty_label = _("Myself")
+            assignee.required = not may_take
+        assignee.empty_label = _("Myself") if may_take else _("Choose…")
         step_field = self.fields["to_step"]
         assert isinstance(step_field, forms.TypedChoiceField)
         step_field.choices = [("", _("Choose…")), *(earlier_steps or [])]

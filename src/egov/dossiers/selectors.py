@@ -25,7 +25,7 @@ from egov.dossiers.models import (
     DossierState,
     LookupThrottle,
 )
-from egov.dossiers.transitions import TRANSITIONS, may_act
+from egov.dossiers.transitions import ASSIGNEE_ROLES, TRANSITIONS, may_act
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import Agency, StaffRole
 from egov.procedures.models import Procedure
@@ -378,12 +378,13 @@ def staff_search(*, user: User, filters: InboxFilters, q: str = "") -> QuerySet[
 
 
 def assignable_staff(dossier: Dossier) -> QuerySet[User]:
-    """Staff who may be given the dossier: handlers of the agency that has it now."""
+    """Staff who may be given the dossier: specialists and leaders of the agency that has it
+    now, of its units, or above it (as ``services.dossier_assign`` accepts)."""
     from egov.accounts.models import User
     from egov.organizations.models import StaffAssignment
 
     agency = dossier.current_agency
-    holders = StaffAssignment.objects.filter(role__in=STAFF_ROLES).filter(
+    holders = StaffAssignment.objects.filter(role__in=ASSIGNEE_ROLES).filter(
         Q(agency__path__startswith=agency.path)
         | Q(agency__pk__in=[int(pk) for pk in agency.path.strip("/").split("/") if pk])
     )

@@ -62,15 +62,21 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "dossiers/staff/inbox.html", context)
 
 
-def _action_form(dossier: Dossier, action: str, data: Any = None, files: Any = None) -> ActionForm:
+def _action_form(
+    dossier: Dossier, action: str, user: Any, data: Any = None, files: Any = None
+) -> ActionForm:
     steps = dossier.procedure.step_list
     earlier = [(i, f"{i + 1}. {s.name}") for i, s in enumerate(steps[: dossier.step_index])]
+    staff = None
+    if action == "assign":  # read only for the form that lists them
+        staff = selectors.assignable_staff(dossier)
     return ActionForm(
         data,
         files,
         initial={"version": dossier.version},
         agencies=Agency.objects.filter(is_active=True).order_by("path"),
-        staff=selectors.assignable_staff(dossier),
+        staff=staff,
+        may_take=staff is not None and staff.filter(pk=user.pk).exists(),
         earlier_steps=earlier,
         auto_id=f"{action}_%s",  # several action forms on one page: distinct ids
     )
@@ -90,7 +96,7 @@ def _dossier_page(
     for name in available:
         form = failed_form if name == failed and failed_form is not None else None
         actions.append(
-            {"name": name, "spec": ACTIONS[name], "form": form or _action_form(dossier, name)}
+            {"name": name, "spec": ACTIONS[name], "form": form or _action_form(dossier, name, user)}
         )
     steps = dossier.procedure.step_list
     labels = dict(DossierState.choices)
@@ -143,7 +149,7 @@ def act(request: HttpRequest, dossier_id: int, action: str) -> HttpResponse:
         raise NotFound()
     user = request_user(request)
     dossier = selectors.staff_dossier_get(user=user, dossier_id=dossier_id)
-    form = _action_form(dossier, action, request.POST, request.FILES)
+    form = _action_form(dossier, action, user, request.POST, request.FILES)
     if not form.is_valid():
         return _dossier_page(request, dossier, failed=action, failed_form=form, status=400)
     data = form.cleaned_data
