@@ -8,12 +8,13 @@ timeline event and an audit record in one transaction.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,8 @@ from egov.organizations.models import Agency, StaffRole
 from egov.procedures.models import Channel, OnlineType, Procedure
 from egov.stats import services as stats_services
 from egov.worktime.selectors import calendar_get
+
+logger = logging.getLogger("egov.dossiers")
 
 if TYPE_CHECKING:
     from egov.accounts.models import User
@@ -918,3 +921,42 @@ def dossier_act(*, actor: User, dossier_id: int, action: str, data: ActionInput)
                 **common, new_appointment=data.new_appointment, reason=data.reason
             )
     raise NotFound(_("Unknown action."))  # an action of TRANSITIONS without a service
+
+
+# --- Files no dossier refers to ----------------------------------------------------------------
+
+
+def dossier_files_orphans_remove(
+    *, older_than: timedelta = timedelta(hours=24), dry_run: bool = False
+) -> list[str]:
+    """Delete stored files under ``dossiers/`` that no ``DossierFile`` refers to and that were
+    written more than ``older_than`` ago; returns their names (with ``dry_run``, only lists
+    them).
+
+    A service stores files before its transaction commits and removes them if the transaction
+    fails; when an outer transaction rolls back after the service returned, its files stay
+    behind with no row. The age limit keeps files of transactions still running."""
+    cutoff = timezone.now() - older_than
+    storage = DossierFile._meta.get_field("file").storage  # type: ignore[attr-defined]
+    found: list[str] = []
+
+    def walk(folder: str) -> None:
+        folders, files = storage.listdir(folder)
+        for sub in sorted(folders):
+            walk(f"{folder}/{sub}")
+        names = [f"{folder}/{name}" for name in files]
+        for start in range(0, len(names), 500):
+            batch = names[start : start + 500]
+            known = set(DossierFile.objects.filter(file__in=batch).values_list("file", flat=True))
+            found.extend(
+                n for n in batch if n not in known and storage.get_modified_time(n) < cutoff
+            )
+
+    if storage.exists("dossiers"):
+        walk("dossiers")
+    if not dry_run:
+        for name in found:
+            storage.delete(name)
+        if found:
+            logger.warning("removed %s dossier files no dossier refers to", len(found))
+    return found
