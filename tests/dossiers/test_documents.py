@@ -305,8 +305,14 @@ def test_control_slip_follows_the_timeline(desk, world):
     assert rows[1][5] == "Trước hạn" and rows[1][6] == desk.desk.full_name
     assert rows[1][7] == desk.specialist.full_name  # assigned in the department
     assert isinstance(rows[1][4], datetime)  # the department's step deadline
-    # The clock paused in Sở B's step: no verdict, the supplement is noted.
-    assert rows[2][5] == "Yêu cầu bổ sung hồ sơ ngày 05/03/2026; Đã bổ sung hồ sơ ngày 06/03/2026"
+    # The clock paused in Sở B's step and restarted with the supplement: the step is judged
+    # against the due time it restarted with, and the supplement is noted.
+    supplied = d.events.get(action="supplement")
+    due = supplied.step_due_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None)
+    assert rows[2][4] == due and due > datetime(2026, 3, 9, 9, 0)  # completed on the 9th
+    assert rows[2][5] == (
+        "Trước hạn; Yêu cầu bổ sung hồ sơ ngày 05/03/2026; Đã bổ sung hồ sơ ngày 06/03/2026"
+    )
     assert rows[3][5] == "Kết quả giải quyết" and rows[3][3] == datetime(2026, 3, 9, 9, 0)
 
 

@@ -437,8 +437,9 @@ def _control(dossier: Dossier) -> ControlSlip:
     (or return to an earlier step) between agencies with the time and the deadline of the
     step it starts, the result back to the desk (processing complete) and to the applicant.
     Whoever was assigned the dossier in an agency is the receiver of its row. A row's note
-    says whether its step ended before, on or after its deadline (not judged when the clock
-    paused in it), and what happened meanwhile (supplement, apology, stop)."""
+    says whether its step ended before, on or after its deadline (after a supplement, the due time
+    the step restarted with; not judged while the citizen has yet to supplement), and what
+    happened meanwhile (supplement, apology, stop)."""
     receiving = dossier.receiving_agency
     handling = dossier.procedure.implementing_agency or receiving
     events = _events(dossier)
@@ -484,6 +485,8 @@ def _control(dossier: Dossier) -> ControlSlip:
             rows[-1].note(WORDING["supplement_requested"].format(date=day))
         elif rows and e.action == "supplement":
             rows[-1].note(WORDING["supplemented"].format(date=day))
+            if e.step_due_at is not None:  # the step's time restarted: judge it by the new due
+                rows[-1].due_at, rows[-1].paused = e.step_due_at, False
         elif rows and e.action == "apologize":
             new = _parse_time(e.data.get("new_appointment"))
             when = slip_texts.short_date(timezone.localtime(new)) if new else ""

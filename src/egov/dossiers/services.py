@@ -709,7 +709,10 @@ def _supplement(
             dossier.received_at, procedure.processing_time, procedure.time_unit, pauses
         )
         dossier.step_due_at = _step_due(dossier, now)
-    return _finish(dossier, actor, "supplement", old, now, comment=comment)
+    # The event keeps the step's new due time: the control slip judges the step against it.
+    return _finish(
+        dossier, actor, "supplement", old, now, comment=comment, step_due_at=dossier.step_due_at
+    )
 
 
 @transaction.atomic
