@@ -5,6 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from egov.stats.models import DossierFact, StatsQueue
+from egov.stats.services import queue_drain
 from tests.stats.test_decision_766 import at, complete, received
 
 PERIOD = {"start": "2026-03", "end": "2026-03"}
@@ -24,7 +25,7 @@ def test_api_indicators_for_staff_and_public(client, desk, world):
     d = received(desk)
     with at(10):
         complete(desk, d)
-    call_command("worker", "--batch", stdout=StringIO(), stderr=StringIO())
+    queue_drain()
     client.force_login(world.admin)
     with at(25):
         body = client.get("/api/v1/stats/indicators", PERIOD).json()

@@ -50,8 +50,7 @@ def test_dashboard_shows_the_figures_of_the_readers_scope(client, desk, world, h
         other = client.get("/staff/stats/", PERIOD)
         assert other.context["figures"]["received"] == 0 and other.context["ranking"] == []
         assert (
-            client.get("/staff/stats/", {**PERIOD, "agency": desk.department.pk}).status_code
-            == 404
+            client.get("/staff/stats/", {**PERIOD, "agency": desk.department.pk}).status_code == 404
         )
 
 

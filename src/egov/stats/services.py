@@ -445,8 +445,8 @@ def _rebuild(*, fix: bool, batch: int, progress: Callable[[int], None] | None) -
     if fix:
         stale_tail.delete()
     else:
-        for row in stale_tail:
-            facts.contribute(facts.Fact.from_model(row), correction, -1)
+        for stale in stale_tail:
+            facts.contribute(facts.Fact.from_model(stale), correction, -1)
     expected = _aggregate_facts()
     for key, row in correction.items():
         target = expected.setdefault(key, {})
