@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from egov.feedback.models import Report
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401  (fixtures)
+from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_citizen_picks_the_place_on_the_map(page, live_server, fb):  # noqa: F811
+def test_citizen_picks_the_place_on_the_map(page, live_server, fb):
     base = live_server.url
     # No tile server is reachable in tests: the map still takes clicks.
     page.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
@@ -33,7 +33,7 @@ def test_citizen_picks_the_place_on_the_map(page, live_server, fb):  # noqa: F81
     screenshot(page, "feedback-list-vi")
 
 
-def test_officer_answers_on_a_desktop(browser, live_server, fb):  # noqa: F811
+def test_officer_answers_on_a_desktop(browser, live_server, fb):
     from egov.feedback import services
     from tests.browser.test_dossiers import sign_in
 
@@ -59,7 +59,7 @@ def test_officer_answers_on_a_desktop(browser, live_server, fb):  # noqa: F811
     context.close()
 
 
-def test_moderator_blacks_out_part_of_a_photo(browser, live_server, fb):  # noqa: F811
+def test_moderator_blacks_out_part_of_a_photo(browser, live_server, fb):
     import io
 
     from django.core.files.storage import default_storage
