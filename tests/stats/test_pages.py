@@ -152,3 +152,30 @@ def test_period_defaults_to_the_last_twelve_months():
     with at(15, month=6):
         period = selectors.period_parse()
     assert (f"{period.start:%Y-%m}", f"{period.end:%Y-%m}") == ("2025-07", "2026-06")
+
+
+@pytest.mark.parametrize("extra", [{}, {"sector": "permit"}, {"channel": "online"}])
+def test_dashboard_in_one_read_equals_the_four_selectors(desk, world, history, extra):
+    """On PostgreSQL the dashboard reads the rollups once (GROUPING SETS); its figures are
+    those of the separate selectors, for the province, a sector and a channel, in scope."""
+    if "sector" in extra:
+        extra = {"sector": desk.permit.sector.code}
+    for user in (world.admin, desk.leader, world.leader_b):
+        filters = selectors.filters_parse(user=user, **PERIOD, **extra)
+        with at(25):
+            board = selectors.dashboard_figures(user=user, filters=filters)
+            figures = selectors.indicators(user=user, filters=filters)
+        assert board.figures.counts == figures.counts and board.figures.open == figures.open
+        assert [(m, f.counts) for m, f in board.trend] == [
+            (m, f.counts) for m, f in selectors.trend(user=user, filters=filters)
+        ]
+        assert [(r.agency, r.figures.counts) for r in board.ranking] == [
+            (r.agency, r.figures.counts) for r in selectors.ranking(user=user, filters=filters)
+        ]
+        channels = selectors.breakdown(user=user, filters=filters, by="channel")
+        assert [(r.key, r.figures.counts) for r in board.channels] == [
+            (r.key, r.figures.counts) for r in channels
+        ]
+    admin = selectors.filters_parse(user=world.admin, **PERIOD, **extra)
+    with at(25):
+        assert selectors.dashboard_figures(user=world.admin, filters=admin).figures["received"] == 3

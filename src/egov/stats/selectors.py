@@ -12,12 +12,14 @@ dossiers (within time, overdue, awaiting supplementation) are counted as of now.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -385,6 +387,10 @@ def trend(*, user: User | AnonymousUser | None, filters: Filters) -> list[tuple[
         .values("month")
         .annotate(**{c: Sum(c) for c in COUNTERS})
     }
+    return _trend_from(rows, filters)
+
+
+def _trend_from(rows: dict[date, dict[str, Any]], filters: Filters) -> list[tuple[date, Figures]]:
     out = []
     for month in filters.period.months:
         r = rows.get(month, {})
@@ -407,6 +413,10 @@ def ranking(*, user: User | AnonymousUser | None, filters: Filters) -> list[Rank
         .values("agency_id")
         .annotate(**{c: Sum(c) for c in COUNTERS})
     }
+    return _ranking_from(sums)
+
+
+def _ranking_from(sums: dict[int, dict[str, Any]]) -> list[RankRow]:
     agencies = Agency.objects.only("pk", "code", "name").in_bulk(list(sums))
     rows = [
         RankRow(agencies[pk], Figures(counts={c: r[c] or 0 for c in COUNTERS}))
@@ -444,6 +454,10 @@ def breakdown(
         )
     column = {"channel": "channel", "procedure": "procedure_id", "sector": "sector_id"}[by]
     sums = _scoped(qs, ids).values(column).annotate(**{c: Sum(c) for c in COUNTERS})
+    return _breakdown_from(sums, column, by)
+
+
+def _breakdown_from(sums: Iterable[dict[str, Any]], column: str, by: str) -> list[BreakdownRow]:
     labels: dict[Any, str]
     if by == "channel":
         labels = {k: str(v) for k, v in Channel.choices}
@@ -461,6 +475,88 @@ def breakdown(
     ]
     out.sort(key=lambda r: -r.figures.counts["received"])
     return out
+
+
+@dataclass
+class Dashboard:
+    figures: Figures
+    trend: list[tuple[date, Figures]]
+    ranking: list[RankRow]
+    channels: list[BreakdownRow]
+
+
+def dashboard_figures(
+    *, user: User | AnonymousUser | None, filters: Filters, now: datetime | None = None
+) -> Dashboard:
+    """The dashboard's headline figures, monthly trend, agency ranking and channel breakdown.
+
+    On PostgreSQL they come from one read of the rollups (``GROUPING SETS``): with a sector or
+    procedure filter the dashboard reads the finer rollup, and four reads of it made the page
+    miss its 100 ms at 10,000,000 dossiers. Elsewhere, the four selectors."""
+    if connection.vendor != "postgresql":
+        return Dashboard(
+            figures=indicators(user=user, filters=filters, now=now),
+            trend=trend(user=user, filters=filters),
+            ranking=ranking(user=user, filters=filters),
+            channels=breakdown(user=user, filters=filters, by="channel"),
+        )
+    ids = _agency_ids(user, filters)
+    total: dict[str, Any] = {}
+    by_month: dict[date, dict[str, Any]] = {}
+    by_agency: dict[int, dict[str, Any]] = {}
+    by_channel: list[dict[str, Any]] = []
+    sql, params = _grouping_sets_sql(filters, ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for g_month, g_agency, g_channel, month, agency_id, channel, *sums in cursor.fetchall():
+            row = dict(zip(COUNTERS, sums, strict=True))
+            if g_month == 0:
+                by_month[month] = row
+            elif g_agency == 0:
+                by_agency[agency_id] = row
+            elif g_channel == 0:
+                by_channel.append({"channel": channel, **row})
+            else:
+                total = row
+    return Dashboard(
+        figures=Figures(
+            counts={c: total.get(c) or 0 for c in COUNTERS},
+            open=open_figures(ids, filters, now),
+        ),
+        trend=_trend_from(by_month, filters),
+        ranking=_ranking_from(by_agency),
+        channels=_breakdown_from(by_channel, "channel", "channel"),
+    )
+
+
+def _grouping_sets_sql(filters: Filters, ids: list[int] | None) -> tuple[str, list[Any]]:
+    """The rollup read of ``_rollup(filters)`` scoped to ``ids``, summed over the whole
+    period, by month, by agency and by channel at once."""
+    model: Any = MonthRollup if (filters.procedure or filters.sector) else AgencyMonthRollup
+    q = connection.ops.quote_name
+    where = ["month >= %s", "month <= %s"]
+    params: list[Any] = [filters.period.start, filters.period.end]
+    if filters.procedure:
+        where.append("procedure_id = %s")
+        params.append(filters.procedure.pk)
+    if filters.sector:
+        where.append("sector_id = %s")
+        params.append(filters.sector.pk)
+    if filters.channel:
+        where.append("channel = %s")
+        params.append(filters.channel)
+    if ids is not None:
+        where.append("agency_id = ANY(%s)")
+        params.append(list(ids))
+    sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
+    # Only names from the models go into the text; values are parameters.
+    sql = f"""
+        SELECT GROUPING(month), GROUPING(agency_id), GROUPING(channel), month, agency_id,
+            channel, {sums}
+        FROM {q(model._meta.db_table)}
+        WHERE {" AND ".join(where)}
+        GROUP BY GROUPING SETS ((), (month), (agency_id), (channel))"""  # noqa: S608
+    return sql, params
 
 
 # --- Decision 766 scores ---------------------------------------------------------------------

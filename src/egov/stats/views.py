@@ -86,10 +86,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         filters = _filters(request, user)
     except ValidationFailed as exc:
         return _bad_filters(request, "stats/dashboard.html", exc, **context)
-    figures = selectors.indicators(user=user, filters=filters)
-    trend = selectors.trend(user=user, filters=filters)
-    ranking = selectors.ranking(user=user, filters=filters)
-    channels = selectors.breakdown(user=user, filters=filters, by="channel")
+    board = selectors.dashboard_figures(user=user, filters=filters)
+    figures, trend, ranking, channels = board.figures, board.trend, board.ranking, board.channels
     query = filters.query()
     context.update(
         filters=filters,
