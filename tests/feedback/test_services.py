@@ -10,7 +10,7 @@ from PIL import Image
 
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.models import AuditRecord
-from egov.feedback import selectors
+from egov.feedback import selectors, services
 from egov.feedback.models import Channel, Report, ReportPhoto, ReportStatus, ReportUpdate
 from egov.feedback.services import (
     Contact,
@@ -370,3 +370,16 @@ def test_the_responsible_agency_hears_of_new_and_transferred_reports(fb: Setup) 
     assert OutboxMessage.objects.filter(
         object_id=str(report.pk), recipient="so-b@example.gov.vn"
     ).exists()
+
+
+def test_client_update_with_a_truncated_photo_refused_and_nothing_saved(fb: Setup) -> None:
+    report = _create(fb)
+    updates, photos = ReportUpdate.objects.count(), ReportPhoto.objects.count()
+    data = jpeg_with_gps((400, 300))
+    with pytest.raises(ValidationFailed) as caught:
+        services.report_client_update_add(
+            client_name="Ứng dụng X", public_id=report.public_id, text="Vẫn chưa sửa",
+            photos=[PhotoUpload("cut.jpg", data[: len(data) // 2])],
+        )  # fmt: skip
+    assert "photos[0]" in caught.value.fields
+    assert (ReportUpdate.objects.count(), ReportPhoto.objects.count()) == (updates, photos)

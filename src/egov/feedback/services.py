@@ -239,6 +239,25 @@ def _clean_photos(photos: Sequence[PhotoUpload], errors: dict[str, list[str]]) -
     return cleaned
 
 
+def _check_media(
+    media_url: str | None, photos: Sequence[PhotoUpload], errors: dict[str, list[str]]
+) -> tuple[str, list[CleanPhoto]]:
+    """Check a media address (http or https) and the photos (how many, and each by content,
+    re-encoded), for a report or a client's update; problems go to ``errors``."""
+    media_url = (media_url or "").strip()
+    if media_url:
+        from django.core.validators import URLValidator
+
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except DjangoValidationError:
+            errors["media_url"] = [_("Enter a web address (http or https).")]
+    max_photos = int(getattr(settings, "EGOV_FEEDBACK_MAX_PHOTOS", 5))
+    if len(photos) > max_photos:
+        errors["photos"] = [_("At most %(count)s photos.") % {"count": max_photos}]
+    return media_url, _clean_photos(photos, errors)
+
+
 def _store_photo(
     report: Report, content: bytes | CleanPhoto, now: datetime, stored: list[str]
 ) -> ReportPhoto:
@@ -520,19 +539,7 @@ def report_create(
         if area is None:
             errors["area"] = [_("There is no such administrative unit.")]
 
-    media_url = (media_url or "").strip()
-    if media_url:
-        from django.core.validators import URLValidator
-
-        try:
-            URLValidator(schemes=["http", "https"])(media_url)
-        except DjangoValidationError:
-            errors["media_url"] = [_("Enter a web address (http or https).")]
-
-    max_photos = int(getattr(settings, "EGOV_FEEDBACK_MAX_PHOTOS", 5))
-    if len(photos) > max_photos:
-        errors["photos"] = [_("At most %(count)s photos.") % {"count": max_photos}]
-    cleaned = _clean_photos(photos, errors)
+    media_url, cleaned = _check_media(media_url, photos, errors)
 
     contact = _check_contact(contact or Contact(), errors)
     if user is not None and channel in (Channel.WEB, Channel.APP):
@@ -1357,21 +1364,7 @@ def report_client_update_add(
     status = (status or "").strip().upper()
     if status and status not in CLIENT_UPDATE_STATUSES:
         errors["status"] = [_("Unknown status.")]
-    media_url = (media_url or "").strip()
-    if media_url:
-        from django.core.validators import URLValidator
-
-        try:
-            URLValidator(schemes=["http", "https"])(media_url)
-        except DjangoValidationError:
-            errors["media_url"] = [_("Enter a web address (http or https).")]
-    max_photos = int(getattr(settings, "EGOV_FEEDBACK_MAX_PHOTOS", 5))
-    if len(photos) > max_photos:
-        errors["photos"] = [_("At most %(count)s photos.") % {"count": max_photos}]
-    for upload in photos:
-        problem = photo_problem(upload)
-        if problem:
-            errors.setdefault("photos", []).append(problem)
+    media_url, cleaned = _check_media(media_url, photos, errors)
     contact = _check_contact(contact or Contact(), errors)
     report = Report.objects.filter(public_id=public_id, is_hidden=False).only("pk").first()
     if report is None:
@@ -1380,7 +1373,7 @@ def report_client_update_add(
         raise ValidationFailed(fields=errors)
     with _discard_files_on_error() as stored, transaction.atomic():
         report = _lock(report.pk, None)
-        photo_ids = [_store_photo(report, upload.content, now, stored).pk for upload in photos]
+        photo_ids = [_store_photo(report, clean, now, stored).pk for clean in cleaned]
         if photo_ids:
             # Kept for the officers only, like the update itself.
             ReportPhoto.objects.filter(pk__in=photo_ids).update(is_public=False)
