@@ -35,7 +35,7 @@ from egov.feedback.forms import (
     TransferForm,
 )
 from egov.feedback.models import Channel, Report, UpdateKind
-from egov.feedback.views import _apply, category_choice, map_settings
+from egov.feedback.views import _apply, category_choice, map_settings, report_from_form
 from egov.organizations.models import Agency
 
 
@@ -277,30 +277,7 @@ def hotline_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, category=category, hotline=True)
         if form.is_valid():
-            data = form.cleaned_data
-            report: Report | None
-            try:
-                report = services.report_create(
-                    actor=user,
-                    channel=Channel.HOTLINE,
-                    service_code=category.service_code,
-                    description=data["description"],
-                    address=data["address"],
-                    area_id=data["area"].pk if data["area"] else None,
-                    lat=data["lat"],
-                    long=data["long"],
-                    photos=form.photos(),
-                    contact=form.contact(),
-                    attributes=form.attributes(),
-                    token=f"web:{data['submission_key']}",
-                )
-            except Conflict as exc:
-                if exc.code != "duplicate_token":
-                    raise
-                report = Report.objects.get(token=f"web:{data['submission_key']}")
-            except ValidationFailed as exc:
-                _apply(form, exc)
-                report = None
+            report = report_from_form(form, category, actor=user, channel=Channel.HOTLINE)
             if report is not None:
                 messages.success(
                     request,

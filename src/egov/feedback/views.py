@@ -62,6 +62,38 @@ def category_choice(request: HttpRequest) -> tuple[list[Category], Category | No
     return categories, chosen
 
 
+def report_from_form(
+    form: ReportForm, category: Category, *, actor: Any, channel: str
+) -> Report | None:
+    """Create the report a valid ``ReportForm`` describes (the web form and the hotline page);
+    the same form sent twice (a double click, a retry) gives the first report. None when the
+    service refused it: its errors are then on the form."""
+    data = form.cleaned_data
+    token = f"web:{data['submission_key']}"
+    try:
+        return services.report_create(
+            actor=actor,
+            channel=channel,
+            service_code=category.service_code,
+            description=data["description"],
+            address=data["address"],
+            area_id=data["area"].pk if data["area"] else None,
+            lat=data["lat"],
+            long=data["long"],
+            photos=form.photos(),
+            contact=form.contact(),
+            attributes=form.attributes(),
+            token=token,
+        )
+    except Conflict as exc:
+        if exc.code != "duplicate_token":
+            raise
+        return Report.objects.get(token=token)
+    except ValidationFailed as exc:
+        _apply(form, exc)
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
     """The web form: choose a category, then describe, place and photograph the problem."""
@@ -76,31 +108,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, category=category)
         if form.is_valid():
-            data = form.cleaned_data
-            report: Report | None
-            try:
-                report = services.report_create(
-                    actor=request.user if request.user.is_authenticated else None,
-                    channel=Channel.WEB,
-                    service_code=category.service_code,
-                    description=data["description"],
-                    address=data["address"],
-                    area_id=data["area"].pk if data["area"] else None,
-                    lat=data["lat"],
-                    long=data["long"],
-                    photos=form.photos(),
-                    contact=form.contact(),
-                    attributes=form.attributes(),
-                    token=f"web:{data['submission_key']}",
-                )
-            except Conflict as exc:
-                if exc.code != "duplicate_token":
-                    raise
-                # The same form sent twice (a double click, a retry): the first report.
-                report = Report.objects.get(token=f"web:{data['submission_key']}")
-            except ValidationFailed as exc:
-                _apply(form, exc)
-                report = None
+            actor = request.user if request.user.is_authenticated else None
+            report = report_from_form(form, category, actor=actor, channel=Channel.WEB)
             if report is not None:
                 messages.success(
                     request,
