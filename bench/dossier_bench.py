@@ -39,8 +39,6 @@ import random
 import re
 import resource
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -50,6 +48,8 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from benchserver import Server
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -955,67 +955,6 @@ def ensure_loaded(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
 # --- The server ----------------------------------------------------------------------------------
 
 
-class Server:
-    def __init__(self, data_dir: Path, workers: int, threads: int) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.data_dir = data_dir
-        self.log = open(data_dir / "server.log", "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "egov.cli",
-                "serve",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            env=os.environ.copy(),
-            cwd=ROOT,
-        )
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited; see {data_dir / 'server.log'}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/api/v1/health")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
-        else:
-            raise SystemExit("the server did not start within 120 s")
-        time.sleep(1)
-
-    def workers(self) -> list[int]:
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.proc.pid:
-                pids.append(int(stat.parent.name))
-        return pids
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-
 def cpu_seconds(pids: list[int]) -> dict[int, float]:
     tick = os.sysconf("SC_CLK_TCK")
     out = {}
@@ -1276,7 +1215,7 @@ def main() -> None:
     pairs = lookup_pairs(data_dir, 100_000, args.seed)
     connection.close()
     served_code = code_version()
-    server = Server(data_dir, args.workers, args.threads)
+    server = Server(data_dir, args.workers, args.threads, settle=1)
     print(f"code served: {served_code}")
     print(
         f"server: egov serve, gthread, {args.workers} workers x {args.threads} threads, port {server.port}"

@@ -24,7 +24,7 @@ raw SQL. The machine is shared, so the script prints the load average with each 
 """
 
 # A bench tool: it runs egov serve, builds SQL from model metadata and keeps its data in /tmp.
-# ruff: noqa: S603, S608, S108, S314
+# ruff: noqa: S608, S108, S314
 
 from __future__ import annotations
 
@@ -33,16 +33,15 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from benchserver import Server
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -449,52 +448,6 @@ def parts(queries: dict[str, dict[str, str]], repeat: int) -> list[tuple[str, fl
 
 
 # --- Over HTTP -------------------------------------------------------------------------------
-
-
-class Server:
-    def __init__(self, data_dir: Path, workers: int) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.log = open(data_dir / "server.log", "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "egov.cli",
-                "serve",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            env=os.environ.copy(),
-            cwd=ROOT,
-        )
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited; see {data_dir / 'server.log'}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/api/v1/health")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
-        else:
-            raise SystemExit("the server did not start within 120 s")
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 def count_items(body: bytes, fmt: str) -> int:

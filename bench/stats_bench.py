@@ -21,7 +21,7 @@ What it does (bench/README.md, "Statistics"):
 """
 
 # A bench tool: runs its own server and builds the database it measures.
-# ruff: noqa: S603, S108
+# ruff: noqa: S108
 
 from __future__ import annotations
 
@@ -29,13 +29,11 @@ import argparse
 import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
+
+from benchserver import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DB = "egov_stats_bench"
@@ -173,41 +171,6 @@ def session_cookie(user_id: int) -> str:
     return f"sessionid={session.session_key}"
 
 
-class Server:
-    def __init__(self, data_dir: Path, workers: int, threads: int) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.log = open(data_dir / "server.log", "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "egov.cli", "serve", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--threads", str(threads)],
-            stdout=self.log, stderr=subprocess.STDOUT, env=os.environ.copy(), cwd=ROOT,
-        )  # fmt: skip
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited; see {data_dir / 'server.log'}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/api/v1/health")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
-        else:
-            raise SystemExit("the server did not start within 180 s")
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-
 def measure(port: int, path: str, cookie: str, n: int, clients: int) -> dict:
     """``n`` requests per client after 5 warm-up ones; latencies in ms."""
     latencies: list[float] = []
@@ -304,7 +267,7 @@ def main() -> None:
         ("public statistics page", "/statistics/", ""),
         ("drill-down: overdue, page 1", "/staff/stats/dossiers/?metric=overdue", admin),
     ]
-    server = Server(data_dir, args.workers, args.threads)
+    server = Server(data_dir, args.workers, args.threads, start_timeout=180)
     results = []
     try:
         for label, path, cookie in pages:
