@@ -321,19 +321,18 @@ class PublicEvent:
     from_state: str = ""
 
 
-def public_events(dossier: Dossier, *, for_applicant: bool) -> list[PublicEvent]:
-    """The timeline as the citizen sees it: what happened and when, not who inside the
-    administration did it; comments only where they are addressed to the citizen (and, for
-    the public lookup, never what the citizen wrote)."""
+def applicant_events(dossier: Dossier) -> list[PublicEvent]:
+    """The timeline as the applicant sees it: what happened and when, not who inside the
+    administration did it; comments only where they are addressed to the citizen or written
+    by them. (The public lookup reads its own, narrower timeline: ``dossier_lookup``.)"""
     labels = dict(DossierState.choices)
-    shown = CITIZEN_COMMENTS if for_applicant else PUBLIC_COMMENTS
     return [
         PublicEvent(
             at=e.at,
             action=e.action,
             to_state=e.to_state,
             state_label=str(labels.get(e.to_state, e.to_state)),
-            comment=e.comment if e.action in shown else "",
+            comment=e.comment if e.action in CITIZEN_COMMENTS else "",
             agency=e.to_agency.name if e.to_agency_id and e.to_agency else "",
             from_state=e.from_state,
         )

@@ -117,7 +117,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
     rated = DossierRating.objects.filter(dossier=dossier).first()
     can_rate = rated is None and state in (DossierState.PROCESSED, DossierState.RESULT_RETURNED)
     files = list(dossier.files.all().order_by("uploaded_at", "pk"))
-    events = selectors.public_events(dossier, for_applicant=True)
+    events = selectors.applicant_events(dossier)
     slips = [
         {"url": reverse("dossier_documents:my_pdf", args=[dossier.pk, form]), "label": label}
         for form, label in slips_for({e.action for e in events}, staff=False)
