@@ -30,6 +30,9 @@ def test_citizen_picks_the_place_on_the_map(page, live_server, fb):
     screenshot(page, "feedback-detail-vi")
     page.goto(base + "/feedback/")
     page.wait_for_selector(".leaflet-marker-icon")
+    # The marker's image is the one map_settings names (hashed in production), and it loads.
+    page.wait_for_function("document.querySelector('.leaflet-marker-icon').naturalWidth > 0")
+    assert page.get_attribute(".leaflet-marker-icon", "src").endswith("marker-icon.png")
     screenshot(page, "feedback-list-vi")
 
 

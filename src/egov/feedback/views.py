@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +40,15 @@ def map_settings(
         center = [float(x) for x in str(settings.EGOV_MAP_CENTER).split(",")[:2]]
     except ValueError:
         center = [10.5353, 106.4134]
+    images = "feedback/leaflet/images/"
     return {
+        # Leaflet guesses its marker images from its stylesheet's URL, which fails once the
+        # static files carry a content hash: name them (hashed) instead.
+        "icons": {
+            "iconUrl": static(images + "marker-icon.png"),
+            "iconRetinaUrl": static(images + "marker-icon-2x.png"),
+            "shadowUrl": static(images + "marker-shadow.png"),
+        },
         "tiles": settings.EGOV_MAP_TILE_URL,
         "attribution": settings.EGOV_MAP_ATTRIBUTION,
         "center": center,

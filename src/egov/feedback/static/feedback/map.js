@@ -1,7 +1,7 @@
 /* egov feedback maps: progressive enhancement over typed addresses and coordinates.
  *
  * A map is a <div class="feedback-map" data-config="<id of a JSON script>">. The JSON holds
- * {tiles, attribution, center, mode: "pick" | "show", points: [{id, lat, long, title, status}],
+ * {icons (Leaflet's marker image URLs), tiles, attribution, center, mode: "pick" | "show", points: [{id, lat, long, title, status}],
  * link: "/feedback/"}. In "pick" mode a click (or dragging the marker) fills the #id_lat and
  * #id_long fields, and typing in them moves the marker. Without JavaScript the fields remain.
  */
@@ -12,6 +12,10 @@
     var config = JSON.parse(document.getElementById(element.dataset.config).textContent);
     if (typeof L === "undefined") { return; }
     element.hidden = false;
+    if (config.icons) {  // hashed static names: Leaflet cannot guess them from its CSS
+      L.Icon.Default.imagePath = "";
+      L.Icon.Default.mergeOptions(config.icons);
+    }
     var map = L.map(element, { scrollWheelZoom: false });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
