@@ -1207,7 +1207,7 @@ def main() -> None:
     if args.load_only:
         return
     world = World()
-    audit_start = AuditRecord.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    audit_start = AuditRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
     rows: list[tuple[str, ...]] = []
     problems: list[str] = []
     notes: list[str] = []
@@ -1453,7 +1453,7 @@ def main() -> None:
                         f"dossier {dossier_id}: version {versions[dossier_id]}, events {evs}, successes {ok_list}"
                     )
         audited = (
-            AuditRecord.objects.filter(seq__gt=audit_start, object_type="dossiers.dossier")
+            AuditRecord.objects.filter(id__gt=audit_start, object_type="dossiers.dossier")
             .exclude(action="dossiers.dossier.submit")
             .count()
         )
@@ -1472,7 +1472,9 @@ def main() -> None:
         text=True,
         cwd=ROOT,
     )
-    notes.append(f"egov audit verify: {verify.stdout.strip() or verify.stderr.strip()}")
+    notes.append(
+        f"egov audit verify: {(verify.stdout.strip() or verify.stderr.strip()).splitlines()[0]}"
+    )
     if verify.returncode != 0:
         problems.append("audit chain broken")
 

@@ -235,6 +235,9 @@ EGOV_AGENCY_CODE_PATTERN = config.env_str(
 EGOV_SITE_NAME = config.env_str("EGOV_SITE_NAME")
 EGOV_SERVE_WORKERS = config.env_int("EGOV_SERVE_WORKERS", 2)
 EGOV_API_TOKEN_DAYS = config.env_int("EGOV_API_TOKEN_DAYS", 90)
+# Audit chains written in parallel: a transaction appends to whichever chain's head is free,
+# so up to this many transactions write audit records at once without waiting for each other.
+EGOV_AUDIT_CHAINS = config.env_int("EGOV_AUDIT_CHAINS", 16)
 # The site's public address (e.g. https://dichvucong.tayninh.gov.vn), for links that leave
 # the site: the lookup URL in the QR code of the slips. Empty: the address of the request.
 EGOV_PUBLIC_URL = config.env_str("EGOV_PUBLIC_URL").rstrip("/")

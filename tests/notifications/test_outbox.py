@@ -375,7 +375,7 @@ def test_retry_gives_a_failed_message_a_fresh_series(world):
     assert DBTaskResult.objects.count() == tasks_before + 1  # a delivery task with the retry
     assert retried.status == OutboxStatus.PENDING
     assert retried.attempts == 0
-    record = AuditRecord.objects.order_by("-seq").first()
+    record = AuditRecord.objects.order_by("-id").first()
     assert record.action == "notifications.outbox.retry"
     assert record.actor == world.admin
     assert record.object_id == str(message.pk)

@@ -88,7 +88,7 @@ def test_page_leader_changes_own_agency(client, world):
     response = client.post(url, {"name": "Sở A mới", "email": "soa@example.com"})
     assert response.status_code == 302
     assert Agency.objects.get(pk=world.a.pk).name == "Sở A mới"
-    record = AuditRecord.objects.order_by("-seq").first()
+    record = AuditRecord.objects.order_by("-id").first()
     assert record.action == "organizations.agency.update" and record.actor == world.leader_a
 
 

@@ -13,6 +13,7 @@ class AuditRecordAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only, here as everywhere."""
 
     list_display = [
+        "chain",
         "seq",
         "created_at",
         "actor_label",
@@ -23,7 +24,7 @@ class AuditRecordAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_id", "object_label", "action"]
-    ordering = ["-seq"]
+    ordering = ["-created_at", "-id"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

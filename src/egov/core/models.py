@@ -1,10 +1,15 @@
 """Audit log: an append-only, hash-chained record of every state change.
 
-Each record stores the SHA-256 hash of its own content and of the previous record's hash, and
-the chain head stores the last sequence number and hash. An edit, deletion or insertion made
-directly in the database therefore breaks the chain at the first touched record, which
-``egov audit verify`` reports. The application has no code path that updates or deletes a
-record: the queryset and model refuse it.
+Each record stores the SHA-256 hash of its own content and of the previous record's hash in
+its chain, and each chain's head stores the chain's last sequence number and hash. An edit,
+deletion or insertion made directly in the database therefore breaks a chain at the first
+touched record, which ``egov audit verify`` reports. The application has no code path that
+updates or deletes a record: the queryset and model refuse it.
+
+There are several chains (``EGOV_AUDIT_CHAINS``, 16 by default) so that concurrent
+transactions do not queue behind one head row: a writer locks whichever head is free (see
+``core.services.audit_record_create``). A record belongs to one chain; its ``seq`` counts
+within that chain.
 """
 
 from __future__ import annotations
@@ -32,7 +37,9 @@ class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
 
 
 class AuditRecord(models.Model):
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    # The chain is the id of its head row (AuditChainHead); seq counts from 1 within it.
+    chain = models.PositiveIntegerField(_("chain"), default=1)
+    seq = models.BigIntegerField(_("sequence"))
     created_at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,7 +57,7 @@ class AuditRecord(models.Model):
     object_label = models.CharField(_("object"), max_length=255, blank=True)
     # The agency the object belongs to, for scoping who may read the record. A plain
     # number, not a foreign key: core does not depend on organizations.
-    agency_id = models.BigIntegerField(_("agency"), null=True, blank=True, db_index=True)
+    agency_id = models.BigIntegerField(_("agency"), null=True, blank=True)
     changes = models.JSONField(_("changes"), default=dict)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
@@ -60,11 +67,18 @@ class AuditRecord(models.Model):
     class Meta:
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
-        ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="core_audit_chain_seq")
+        ]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "created_at"]),
+            models.Index(fields=["agency_id", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.chain}.{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -76,7 +90,8 @@ class AuditRecord(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row that holds the end of the chain; locked while a record is appended."""
+    """The end of one chain (its id is the chain's number); locked while a record is appended
+    to it, until the transaction ends."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")

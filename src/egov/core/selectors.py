@@ -18,33 +18,64 @@ class ChainReport:
     broken_seq: int | None = None
     broken_id: int | None = None
     reason: str = ""
+    broken_chain: int | None = None
 
 
 def audit_chain_verify(
     *, chunk_size: int = 2000, progress: Callable[[int], None] | None = None
 ) -> ChainReport:
-    """Recompute the whole chain and name the first record that does not fit.
+    """Recompute every chain and name the first record that does not fit.
 
     Detects a record whose content was edited (its hash no longer matches), a record deleted or
-    inserted (a gap in the sequence or a previous-hash mismatch) and a tail cut off (the chain
-    head points past the last record).
+    inserted (a gap in the sequence or a previous-hash mismatch), a tail cut off (the chain's
+    head points past its last record) and records of a chain whose head is gone.
     """
+    heads = {h.pk: h for h in AuditChainHead.objects.all()}
+    checked = 0
+    chain: int | None = None
     expected_seq = 1
     prev_hash = GENESIS_HASH
-    checked = 0
-    rows = AuditRecord.objects.order_by("seq").values().iterator(chunk_size=chunk_size)
+
+    def chain_end() -> ChainReport | None:
+        """Check the end of ``chain`` against its head (None: it fits)."""
+        head = heads.pop(chain, None) if chain is not None else None
+        if chain is None:
+            return None
+        last_seq = expected_seq - 1
+        if head is None:
+            return ChainReport(
+                False, checked, None, None, f"chain {chain}: its head is missing", chain
+            )
+        if head.last_seq != last_seq or head.last_hash != prev_hash:
+            return ChainReport(
+                False,
+                checked,
+                last_seq + 1,
+                None,
+                f"chain {chain}: records after #{last_seq} are missing "
+                f"(the chain ends at #{head.last_seq})",
+                chain,
+            )
+        return None
+
+    rows = AuditRecord.objects.order_by("chain", "seq").values().iterator(chunk_size=chunk_size)
     for row in rows:
+        if row["chain"] != chain:
+            if (broken := chain_end()) is not None:
+                return broken
+            chain, expected_seq, prev_hash = row["chain"], 1, GENESIS_HASH
         seq = row["seq"]
+        where = f"chain {chain}: record #{seq}"
         if seq != expected_seq:
             reason = (
-                f"record #{expected_seq} is missing (next record is #{seq})"
+                f"chain {chain}: record #{expected_seq} is missing (next record is #{seq})"
                 if seq > expected_seq
-                else f"record #{seq} appears out of order"
+                else f"{where} appears out of order"
             )
-            return ChainReport(False, checked, expected_seq, row["id"], reason)
+            return ChainReport(False, checked, expected_seq, row["id"], reason, chain)
         if row["prev_hash"] != prev_hash:
             return ChainReport(
-                False, checked, seq, row["id"], f"record #{seq} does not follow record #{seq - 1}"
+                False, checked, seq, row["id"], f"{where} does not follow record #{seq - 1}", chain
             )
         digest = record_hash(
             seq=seq,
@@ -61,28 +92,27 @@ def audit_chain_verify(
         )
         if digest != row["hash"]:
             return ChainReport(
-                False, checked, seq, row["id"], f"record #{seq} was changed after it was written"
+                False, checked, seq, row["id"], f"{where} was changed after it was written", chain
             )
         prev_hash = row["hash"]
         expected_seq += 1
         checked += 1
         if progress is not None and checked % chunk_size == 0:
             progress(checked)
-
-    head = AuditChainHead.objects.filter(pk=1).first()
-    last_seq = expected_seq - 1
-    if head is None:
-        if checked:
-            return ChainReport(False, checked, None, None, "the chain head is missing")
-        return ChainReport(True, 0)
-    if head.last_seq != last_seq or (checked and head.last_hash != prev_hash):
-        return ChainReport(
-            False,
-            checked,
-            last_seq + 1,
-            None,
-            f"records after #{last_seq} are missing (the chain ends at #{head.last_seq})",
-        )
+    if (broken := chain_end()) is not None:
+        return broken
+    # Heads left have no record at all: fine when they are still empty (a chain opened by a
+    # transaction that wrote nothing else yet), not when they claim records.
+    for pk, head in sorted(heads.items()):
+        if head.last_seq:
+            return ChainReport(
+                False,
+                checked,
+                1,
+                None,
+                f"chain {pk}: records #1 to #{head.last_seq} are missing",
+                pk,
+            )
     return ChainReport(True, checked)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -36,8 +38,9 @@ def audit_record_create(
     """Append one record to the audit log, inside the caller's transaction.
 
     Call it from a service, within the same ``transaction.atomic()`` block as the change it
-    records: either both are committed or neither is. The chain head is locked for the rest of
-    the transaction, so records get consecutive numbers even under concurrent writers.
+    records: either both are committed or neither is. A chain's head is locked for the rest of
+    the transaction, so each chain's records get consecutive numbers even under concurrent
+    writers (``_chain_head_lock``).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_create must run inside the service's transaction")
@@ -48,11 +51,10 @@ def audit_record_create(
     if not object_type or object_id is None:
         raise ValueError("an audit record needs an object or an object_type and object_id")
 
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS_HASH)
+    head = _chain_head_lock()
     user = actor if actor is not None and actor.is_authenticated else None
     fields: dict[str, Any] = {
+        "chain": head.pk,
         "seq": head.last_seq + 1,
         # Microsecond precision survives both SQLite and PostgreSQL unchanged.
         "created_at": timezone.now(),
@@ -66,10 +68,44 @@ def audit_record_create(
         "changes": normalize_changes(changes or {}),
         "prev_hash": head.last_hash or GENESIS_HASH,
     }
-    digest = record_hash(**fields)
+    digest = record_hash(**{k: v for k, v in fields.items() if k != "chain"})
     record = AuditRecord.objects.create(hash=digest, **fields)
-    AuditChainHead.objects.filter(pk=1).update(last_seq=record.seq, last_hash=digest)
+    AuditChainHead.objects.filter(pk=head.pk).update(last_seq=record.seq, last_hash=digest)
     return record
+
+
+def audit_chain_heads_ensure(*, using: str = "default") -> None:
+    """Create the heads of chains 1 to ``EGOV_AUDIT_CHAINS`` that do not exist yet (each
+    starts empty). Run after every ``migrate``; raising the setting adds chains, lowering it
+    only stops new records from going to the chains above it."""
+    AuditChainHead.objects.using(using).bulk_create(
+        [
+            AuditChainHead(pk=n, last_seq=0, last_hash=GENESIS_HASH)
+            for n in range(1, settings.EGOV_AUDIT_CHAINS + 1)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _chain_head_lock() -> AuditChainHead:
+    """Lock a chain's head for the rest of the transaction and return it.
+
+    With one head row, every writing transaction queued behind the one holding it until that
+    one committed (a lock held across the commit's disk flush), which capped the whole
+    platform's writes at one at a time. Now a transaction takes the first head nobody holds
+    (``SKIP LOCKED``; one it already holds counts as free, so a second record goes on without
+    waiting) among the ``EGOV_AUDIT_CHAINS`` heads, and waits for one only when all are held.
+    Waiting happens only while holding no head, so writers cannot deadlock on heads. SQLite
+    has one writer at a time: everything goes to chain 1.
+    """
+    heads = AuditChainHead.objects.filter(pk__lte=settings.EGOV_AUDIT_CHAINS).order_by("pk")
+    head = heads.select_for_update(skip_locked=True).first()
+    if head is not None:
+        return head
+    pks = list(heads.values_list("pk", flat=True))
+    if not pks:  # no head at all (a database emptied without migrate): chain 1 starts
+        return AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS_HASH)
+    return heads.select_for_update().get(pk=random.choice(pks))  # noqa: S311 (spreading load)
 
 
 def model_changes(

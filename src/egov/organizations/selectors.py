@@ -135,7 +135,7 @@ def agency_audit_records(
     return list(
         AuditRecord.objects.filter(agency_id=agency.pk)
         .select_related("actor")
-        .order_by("-seq")[:limit]
+        .order_by("-created_at", "-id")[:limit]
     )
 
 

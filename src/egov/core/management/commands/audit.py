@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from egov.core.models import AuditChainHead
 from egov.core.selectors import audit_chain_verify
 
 
@@ -26,8 +27,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Audit log intact: {report.checked} records checked.")
             )
+            self.stdout.write("Chain heads (keep a copy outside the database):")
+            for head in AuditChainHead.objects.order_by("pk"):
+                self.stdout.write(f"  chain {head.pk}: #{head.last_seq} {head.last_hash}")
             return
-        where = f" (record #{report.broken_seq}, id {report.broken_id})" if report.broken_id else ""
+        where = (
+            f" (chain {report.broken_chain}, record #{report.broken_seq}, id {report.broken_id})"
+            if report.broken_id
+            else ""
+        )
         self.stdout.write(
             self.style.ERROR(
                 f"Audit log BROKEN{where}: {report.reason}. "
