@@ -51,7 +51,7 @@ class AuditRecord(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(_("actor label"), max_length=255)
-    action = models.CharField(_("action"), max_length=100, db_index=True)
+    action = models.CharField(_("action"), max_length=100)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
     object_label = models.CharField(_("object"), max_length=255, blank=True)
@@ -60,7 +60,8 @@ class AuditRecord(models.Model):
     agency_id = models.BigIntegerField(_("agency"), null=True, blank=True)
     changes = models.JSONField(_("changes"), default=dict)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # Not indexed: nothing looks a record up by its hash; verification reads chains in order.
+    hash = models.CharField(_("hash"), max_length=64)
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -72,6 +73,7 @@ class AuditRecord(models.Model):
             models.UniqueConstraint(fields=["chain", "seq"], name="core_audit_chain_seq")
         ]
         indexes = [
+            models.Index(fields=["action"]),
             models.Index(fields=["object_type", "object_id", "created_at"]),
             models.Index(fields=["agency_id", "created_at"]),
             models.Index(fields=["created_at"]),

@@ -52,8 +52,10 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # One logical notification (e.g. "dossier 123 returned, by SMS") is enqueued once.
-    dedupe_key = models.CharField(
-        _("deduplication key"), max_length=200, null=True, blank=True, unique=True
+    # Unique through Meta.constraints (a plain unique index; keys are matched whole). NULL, not
+    # "", for "no key": a unique index does not compare NULLs, so keyless messages never clash.
+    dedupe_key = models.CharField(  # noqa: DJ001
+        _("deduplication key"), max_length=200, null=True, blank=True
     )
     # What the message is about, for display (e.g. "dossiers.dossier", "123").
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
@@ -70,6 +72,7 @@ class OutboxMessage(models.Model):
             models.Index(fields=["status", "lease_until"], name="outbox_lease_idx"),
             models.Index(fields=["object_type", "object_id"], name="outbox_object_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="outbox_unique_dedupe")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.channel} → {self.recipient} ({self.status})"
