@@ -1048,7 +1048,13 @@ def _profiler(server: Server, seconds: int) -> Profiler:
 
 
 def run_wrk(
-    server: Server, path: str, pairs: Path, seconds: int, connections: int, seed: int
+    server: Server,
+    path: str,
+    pairs: Path,
+    seconds: int,
+    connections: int,
+    seed: int,
+    method: str = "GET",
 ) -> dict[str, Any]:
     profiler = _profiler(server, seconds)
     meter = CpuMeter(server)
@@ -1067,6 +1073,7 @@ def run_wrk(
             path,
             str(pairs),
             str(seed),
+            method,
         ],
         capture_output=True,
         text=True,
@@ -1131,6 +1138,18 @@ def lookup_pairs(data_dir: Path, n: int, seed: int) -> Path:
         lines.extend(f"?code={code}&secret={secret}" for code, secret in rows)
     rng.shuffle(lines)
     path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def write_ids(data_dir: Path, n: int, seed: int) -> Path:
+    """``n`` random dossiers as ``?id=..`` lines, for the write baseline."""
+    from egov.dossiers.models import Dossier
+
+    path = data_dir / f"write-ids-{n}.txt"
+    if not path.exists():
+        ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True)[: 10**8])
+        sample = random.Random(seed + 1).sample(ids, min(n, len(ids)))
+        path.write_text("".join(f"?id={pk}\n" for pk in sample))
     return path
 
 
@@ -1213,6 +1232,7 @@ def main() -> None:
     notes: list[str] = []
 
     pairs = lookup_pairs(data_dir, 100_000, args.seed)
+    ids = write_ids(data_dir, 100_000, args.seed)
     connection.close()
     served_code = code_version()
     server = Server(data_dir, args.workers, args.threads, settle=1)
@@ -1340,6 +1360,7 @@ def main() -> None:
         # --- Transitions ----------------------------------------------------------------------
         touched: dict[int, tuple[int, int]] = {}  # dossier id -> (version, events) before
         successes: list[tuple[int, str, int, int]] = []
+        write_runs: list[dict[str, Any]] = []
         for scenario in ("distinct", "shared"):
             if scenario not in only:
                 continue
@@ -1366,6 +1387,20 @@ def main() -> None:
                 else:
                     plan["shared"] = [d["id"] for d in fresh]
                 connection.close()
+                if scenario == "distinct":
+                    # The write floor, alternating with the transition runs, same connections.
+                    print(f"  write baseline {'warm-up' if i < 0 else f'run {i + 1}'}…", flush=True)
+                    w = run_wrk(server, "/bench/transition-baseline", ids, seconds,
+                                args.clients, args.seed + i, "POST")  # fmt: skip
+                    print(
+                        f"    {w['throughput']:.0f}/s, p50 {w['p50_ms']:.1f} ms, p99 {w['p99_ms']:.1f} ms, non-2xx {w['errors']}, app CPU {w['app_cpu_ms']:.2f} ms/req, db CPU {w['db_cpu_ms']:.2f} ms/req"
+                    )
+                    if w["errors"] or w["socket_errors"]:
+                        problems.append(
+                            f"write baseline: {w['errors']} non-2xx, {w['socket_errors']} socket errors"
+                        )
+                    if i >= 0:
+                        write_runs.append(w)
                 if i == 0 and args.profile:
                     PROFILE_NEXT["name"] = f"transitions-{scenario}"
                 print(
@@ -1390,6 +1425,23 @@ def main() -> None:
             b = max(runs, key=lambda r: r["throughput"])
             lat = b["action_latencies_ms"]
             ok = b["status"].get("200", 0)
+            if scenario == "distinct" and write_runs:
+                w = max(write_runs, key=lambda r: r["throughput"])
+                rows.append(
+                    (
+                        "POST /bench/transition-baseline (minimal write view)",
+                        f"{args.clients} conn (wrk)",
+                        f"{w['throughput']:.0f}/s",
+                        f"{w['p50_ms']:.1f}",
+                        f"{w['p99_ms']:.1f}",
+                        fmt_runs([r["throughput"] for r in write_runs]),
+                        f"{w['app_cpu_ms']:.2f}"
+                        + (f" + {w['db_cpu_ms']:.2f}" if args.db == "postgres" else ""),
+                    )
+                )
+                notes.append(
+                    f"transitions / write baseline = {b['throughput'] / w['throughput']:.3f}"
+                )
             label = {
                 "distinct": "POST /api/v1/dossiers/{id}/actions/{action}, own dossiers",
                 "shared": "… all clients on the same dossier (read, then act)",

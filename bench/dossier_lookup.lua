@@ -1,6 +1,7 @@
--- wrk script for bench/dossier_bench.py: GET <path>?code=..&secret=.. with a random pair
--- from a file of query strings (one per line), then a JSON summary on stdout.
--- wrk -t2 -c16 -d15s -s bench/dossier_lookup.lua http://127.0.0.1:PORT -- <path> <file> <seed>
+-- wrk script for bench/dossier_bench.py: GET (or the method given) <path><query> with a query
+-- string drawn at random from a file (one per line: ?code=..&secret=.. for the lookups, ?id=..
+-- for the write baseline), then a JSON summary on stdout.
+-- wrk -t2 -c16 -d15s -s bench/dossier_lookup.lua http://127.0.0.1:PORT -- <path> <file> <seed> [POST]
 
 local counter = 0
 local threads = {}
@@ -13,6 +14,7 @@ end
 
 local queries = {}
 local path = "/"
+local method = "GET"
 
 function init(args)
   path = args[1]
@@ -20,10 +22,13 @@ function init(args)
     queries[#queries + 1] = line
   end
   math.randomseed(tonumber(args[3]) * 1000 + thread_id)
+  if args[4] then
+    method = args[4]
+  end
 end
 
 function request()
-  return wrk.format("GET", path .. queries[math.random(#queries)])
+  return wrk.format(method, path .. queries[math.random(#queries)])
 end
 
 function done(summary, latency, requests)
