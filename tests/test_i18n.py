@@ -61,3 +61,15 @@ def test_pages_stay_vietnamese_whatever_the_browser_asks(client, db):
 def test_api_follows_accept_language(client, db):
     body = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en").json()
     assert body["error"]["message"] == "Please sign in first."
+
+
+def test_a_withdrawn_dossier_and_an_unpublished_procedure_read_differently():
+    # One English word, two meanings: the citizen took the dossier back; the procedure is no
+    # longer published. Vietnamese needs two words ("bãi bỏ" would say the dossier was annulled).
+    from django.utils import translation
+
+    from egov.dossiers.models import DossierState
+
+    with translation.override("vi"):
+        assert str(DossierState.WITHDRAWN.label) == "Đã rút hồ sơ"
+        assert translation.gettext("Not published") == "Ngừng công bố"
