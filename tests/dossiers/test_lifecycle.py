@@ -397,3 +397,23 @@ def test_lookup_failures_count_within_their_window_only(desk):
     with pytest.raises(NF):  # a new window starts at one failure
         dossier_lookup(code=d.code, secret="WRONG1", client="10.0.0.1")
     assert LookupThrottle.objects.get(key="addr:10.0.0.1").failures == 1
+
+
+def test_lookup_is_planned_once_per_connection_on_postgresql(desk):
+    from django.db import connection
+
+    from egov.dossiers.selectors import dossier_lookup
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    d = submit(desk)
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if "json_agg" in row[0].lower()]
+
+    dossier_lookup(code=d.code, secret=d.lookup_secret, client="10.0.0.9")
+    assert len(prepared()) == 1  # prepared at the first lookup…
+    assert dossier_lookup(code=d.code, secret=d.lookup_secret, client="10.0.0.9").code == d.code
+    assert len(prepared()) == 1  # …and reused, not prepared again

@@ -159,6 +159,26 @@ def _lookup_sql(vendor: str) -> str:
         WHERE d.code = %s"""  # noqa: S608
 
 
+def _fetch_one_prepared(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
+    """One row of ``sql``. On PostgreSQL as a prepared statement, planned once per database
+    connection: planning the lookup's query (0.25 ms) cost three times its execution. Django's
+    cursors bind parameters on the client, which rules preparing out, so this takes a
+    server-binding psycopg cursor on Django's connection (same adapters, same transaction).
+    With ``EGOV_DB_PREPARE=false`` (for a PgBouncer in transaction mode older than 1.21) the
+    statement is not prepared."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    import psycopg
+
+    with connection.wrap_database_errors:
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone()
+
+
 def _moment(value: Any) -> Any:
     """A timestamp read by plain SQL as an aware datetime: PostgreSQL gives aware datetimes,
     and ISO text with an offset inside JSON; SQLite gives naive datetimes, and text inside
@@ -201,10 +221,8 @@ def dossier_lookup(*, code: str, secret: str, client: str) -> PublicDossier:
     keys = [f"addr:{client}"[:100], f"code:{code}"[:100]]
     row = None
     if code:
-        with connection.cursor() as cursor:
-            at = connection.ops.adapt_datetimefield_value(now)
-            cursor.execute(_lookup_sql(connection.vendor), [keys[0], at, keys[1], at, code])
-            row = cursor.fetchone()
+        at = connection.ops.adapt_datetimefield_value(now)
+        row = _fetch_one_prepared(_lookup_sql(connection.vendor), [keys[0], at, keys[1], at, code])
     if row is None:  # no such dossier: the counters alone
         counts = dict(
             LookupThrottle.objects.filter(key__in=keys, window_ends_at__gt=now).values_list(
