@@ -114,3 +114,30 @@ def test_a_browser_session_does_not_sign_api_reports(client, fb: Setup) -> None:
     post = {"service_code": "street-light", "description": "Đèn tắt", "address": "Ngõ 5"}
     assert client.post("/api/v1/feedback/reports", post).status_code == 201
     assert Report.objects.get().reporter is None
+
+
+def test_guessed_tracking_codes_get_429_after_the_limit(client, fb: Setup) -> None:
+    from django.core.cache import cache
+
+    from egov.feedback.services import SECRET_FAILURES
+
+    cache.clear()
+    w = fb.world
+    report = services.report_create(
+        actor=None, channel=Channel.APP, service_code="street-light", description="x", address="a"
+    )
+    services.report_respond(actor=w.leader_b, report_id=report.pk, version=1, text="Đã thay bóng",
+                            status=ReportStatus.RESOLVED)  # fmt: skip
+    url = f"/api/v1/feedback/reports/{report.public_id}/rating"
+    statuses = [
+        client.post(
+            url, {"rating": 5, "tracking_code": f"GUESS{n:03d}"}, content_type="application/json"
+        ).status_code
+        for n in range(SECRET_FAILURES)
+    ]
+    assert set(statuses) == {403}
+    right = client.post(url, {"rating": 5, "tracking_code": report.reporter_secret},
+                        content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")  # fmt: skip
+    assert right.status_code == 429
+    assert right.json()["error"]["code"] == "too_many_requests"
+    assert Report.objects.get(pk=report.pk).rating is None

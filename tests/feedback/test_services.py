@@ -383,3 +383,46 @@ def test_client_update_with_a_truncated_photo_refused_and_nothing_saved(fb: Setu
         )  # fmt: skip
     assert "photos[0]" in caught.value.fields
     assert (ReportUpdate.objects.count(), ReportPhoto.objects.count()) == (updates, photos)
+
+
+def test_guessing_a_tracking_code_is_cut_off_per_report(fb: Setup) -> None:
+    import time_machine
+    from django.core.cache import cache
+
+    from egov.core.errors import TooManyRequests
+    from egov.feedback.services import SECRET_FAILURES, SECRET_WINDOW
+    from tests import factories
+
+    cache.clear()
+    w = fb.world
+    reporter = factories.user(full_name="Chị Lan")
+    report, other = _create(fb, actor=reporter), _create(fb)
+    for r in (report, other):
+        report_respond(actor=w.leader_a, report_id=r.pk, version=r.version,
+                       text="Đã vá ổ gà.", status=ReportStatus.RESOLVED)  # fmt: skip
+    for n in range(SECRET_FAILURES):
+        with pytest.raises(PermissionDenied):
+            report_rate(actor=None, public_id=report.public_id, secret=f"GUESS{n:03d}", rating=5)
+    # Now even the right code is refused for this report, whether rating or reopening…
+    with pytest.raises(TooManyRequests):
+        report_rate(actor=None, public_id=report.public_id, secret=report.reporter_secret, rating=5)
+    with pytest.raises(TooManyRequests):
+        services.report_reopen(actor=None, public_id=report.public_id,
+                               secret=report.reporter_secret, reason="Chưa sửa")  # fmt: skip
+    assert Report.objects.get(pk=report.pk).rating is None
+    # …but not for another report, nor for the reporter signed in.
+    assert (
+        report_rate(
+            actor=None, public_id=other.public_id, secret=other.reporter_secret, rating=3
+        ).rating
+        == 3
+    )
+    assert report_rate(actor=reporter, public_id=report.public_id, rating=4).rating == 4
+    # The window ends: the right code works again.
+    with time_machine.travel(timezone.now() + timedelta(seconds=SECRET_WINDOW + 5)):
+        assert (
+            report_rate(
+                actor=None, public_id=report.public_id, secret=report.reporter_secret, rating=5
+            ).rating
+            == 5
+        )

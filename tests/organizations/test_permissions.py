@@ -101,6 +101,27 @@ def test_page_bad_email_shows_error_and_saves_nothing(client, world):
     assert Agency.objects.get(pk=world.a.pk).email == ""
 
 
+def test_staff_area_links_to_every_staff_page_the_reader_may_open(client, world):
+    pages = [
+        reverse("dossiers_staff:inbox"),
+        reverse("feedback_staff:inbox"),
+        reverse("feedback_staff:hotline"),
+        reverse("stats_staff:dashboard"),
+        reverse("organizations:agency_list"),
+        reverse("procedures_staff:list"),
+    ]
+    keys = reverse("open311_staff:api_clients")
+    client.force_login(world.specialist_a)
+    html = client.get(reverse("organizations:staff_home")).content.decode()
+    assert all(f'href="{url}"' in html for url in pages)
+    assert f'href="{keys}"' not in html  # only provincial administrators manage API keys
+    assert all(client.get(url).status_code == 200 for url in pages)
+    client.force_login(world.admin)
+    html = client.get(reverse("organizations:staff_home")).content.decode()
+    assert f'href="{keys}"' in html
+    assert client.get(keys).status_code == 200
+
+
 def test_page_citizen_is_refused_staff_area(client, world):
     client.force_login(world.citizen)
     assert client.get(reverse("organizations:staff_home")).status_code == 403

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -31,7 +32,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalize_email, normalize_mobile_phone
-from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from egov.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+    ValidationFailed,
+)
 from egov.core.services import actor_label_of, audit_record_create
 from egov.feedback import permissions
 from egov.feedback.models import (
@@ -1057,6 +1064,49 @@ def report_mark_duplicate(
 # --- the reporter --------------------------------------------------------------------------
 
 
+# Wrong tracking codes accepted per report before its rating and reopening refuse everyone
+# who is not signed in as the reporter, for SECRET_WINDOW seconds after the first one.
+SECRET_FAILURES = 10
+SECRET_WINDOW = 15 * 60
+
+
+def _check_reporter(actor: User | AnonymousUser | None, public_id: str, secret: str) -> None:
+    """Refuse a wrong tracking code, and count it, before the transaction (a failure counted
+    inside it would be rolled back with it). After ``SECRET_FAILURES`` wrong codes for one
+    report, the code is not even compared until the window ends: guessing the 8 characters is
+    then hopeless, not merely impractical."""
+    report = Report.objects.filter(public_id=(public_id or "").strip()).first()
+    if report is None:
+        raise NotFound(_("This report does not exist."))
+    if _is_reporter(actor, report):
+        return
+    key = f"feedback:secret-failures:{report.pk}"
+    if (cache.get(key) or 0) >= SECRET_FAILURES:
+        raise TooManyRequests(
+            _("Too many wrong tracking codes for this report. Please try again in 15 minutes.")
+        )
+    if not _secret_matches(report, secret):
+        if not cache.add(key, 1, SECRET_WINDOW):
+            with suppress(ValueError):  # expired between add and incr: a new window
+                cache.incr(key)
+        raise PermissionDenied(_("The tracking code is not right."))
+
+
+def _is_reporter(actor: User | AnonymousUser | None, report: Report) -> bool:
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and report.reporter_id is not None
+        and report.reporter_id == actor.pk
+    )
+
+
+def _secret_matches(report: Report, secret: str) -> bool:
+    return secrets.compare_digest(
+        (secret or "").strip().upper().encode(), report.reporter_secret.encode()
+    )
+
+
 def _reporter_report(actor: User | AnonymousUser | None, public_id: str, secret: str) -> Report:
     """The report, locked, when ``actor`` is its reporter or ``secret`` its tracking code."""
     found = Report.objects.filter(public_id=(public_id or "").strip()).values_list("pk", flat=True)
@@ -1064,15 +1114,7 @@ def _reporter_report(actor: User | AnonymousUser | None, public_id: str, secret:
     if pk is None:
         raise NotFound(_("This report does not exist."))
     report = _lock(pk, None)
-    owner = (
-        actor is not None
-        and actor.is_authenticated
-        and report.reporter_id is not None
-        and report.reporter_id == actor.pk
-    )
-    if not owner and not secrets.compare_digest(
-        (secret or "").strip().upper().encode(), report.reporter_secret.encode()
-    ):
+    if not _is_reporter(actor, report) and not _secret_matches(report, secret):
         raise PermissionDenied(_("The tracking code is not right."))
     return report
 
@@ -1093,6 +1135,7 @@ def report_rate(
     """
     now = now or timezone.now()
     comment = (comment or "").strip()
+    _check_reporter(actor, public_id, secret)
     with transaction.atomic():
         report = _reporter_report(actor, public_id, secret)
         if report.status not in ANSWERED or report.responded_at is None:
@@ -1135,6 +1178,7 @@ def report_reopen(
     now = now or timezone.now()
     reason = (reason or "").strip()
     days = int(getattr(settings, "EGOV_FEEDBACK_REOPEN_DAYS", 7))
+    _check_reporter(actor, public_id, secret)
     with transaction.atomic():
         report = _reporter_report(actor, public_id, secret)
         if report.status not in ANSWERED:

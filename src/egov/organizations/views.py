@@ -18,7 +18,12 @@ from egov.organizations.forms import AgencyForm
 @staff_page
 def staff_home(request: HttpRequest) -> HttpResponse:
     assignments = selectors.user_agencies(user=request.user)
-    return render(request, "organizations/staff_home.html", {"assignments": assignments})
+    is_province_admin = permissions.admin_scope(request.user).everything
+    return render(
+        request,
+        "organizations/staff_home.html",
+        {"assignments": assignments, "is_province_admin": is_province_admin},
+    )
 
 
 @staff_page
