@@ -1128,8 +1128,7 @@ def lookup_pairs(data_dir: Path, n: int, seed: int) -> Path:
     if path.exists():
         return path
     rng = random.Random(seed)
-    ids = sorted(Dossier.objects.order_by("pk").values_list("pk", flat=True)[: 10**8])
-    sample = rng.sample(ids, min(n, len(ids)))
+    sample = _sample_ids(rng, n)
     lines = []
     for i in range(0, len(sample), 5000):
         rows = Dossier.objects.filter(pk__in=sample[i : i + 5000]).values_list(
@@ -1143,14 +1142,19 @@ def lookup_pairs(data_dir: Path, n: int, seed: int) -> Path:
 
 def write_ids(data_dir: Path, n: int, seed: int) -> Path:
     """``n`` random dossiers as ``?id=..`` lines, for the write baseline."""
-    from egov.dossiers.models import Dossier
-
     path = data_dir / f"write-ids-{n}.txt"
     if not path.exists():
-        ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True)[: 10**8])
-        sample = random.Random(seed + 1).sample(ids, min(n, len(ids)))
+        sample = _sample_ids(random.Random(seed + 1), n)
         path.write_text("".join(f"?id={pk}\n" for pk in sample))
     return path
+
+
+def _sample_ids(rng: random.Random, n: int) -> list[int]:
+    """``n`` dossier ids drawn at random (all of them when there are fewer)."""
+    from egov.dossiers.models import Dossier
+
+    ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True)[: 10**8])
+    return rng.sample(ids, min(n, len(ids)))
 
 
 def fmt_runs(values: list[float]) -> str:

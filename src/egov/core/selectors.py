@@ -38,9 +38,9 @@ def audit_chain_verify(
 
     def chain_end() -> ChainReport | None:
         """Check the end of ``chain`` against its head (None: it fits)."""
-        head = heads.pop(chain, None) if chain is not None else None
         if chain is None:
             return None
+        head = heads.pop(chain, None)
         last_seq = expected_seq - 1
         if head is None:
             return ChainReport(
@@ -101,8 +101,8 @@ def audit_chain_verify(
             progress(checked)
     if (broken := chain_end()) is not None:
         return broken
-    # Heads left have no record at all: fine when they are still empty (a chain opened by a
-    # transaction that wrote nothing else yet), not when they claim records.
+    # The heads left have no record (migrate creates them all): fine while they are empty,
+    # not when they claim records.
     for pk, head in sorted(heads.items()):
         if head.last_seq:
             return ChainReport(

@@ -54,7 +54,6 @@ def audit_record_create(
     head = _chain_head_lock()
     user = actor if actor is not None and actor.is_authenticated else None
     fields: dict[str, Any] = {
-        "chain": head.pk,
         "seq": head.last_seq + 1,
         # Microsecond precision survives both SQLite and PostgreSQL unchanged.
         "created_at": timezone.now(),
@@ -68,8 +67,8 @@ def audit_record_create(
         "changes": normalize_changes(changes or {}),
         "prev_hash": head.last_hash or GENESIS_HASH,
     }
-    digest = record_hash(**{k: v for k, v in fields.items() if k != "chain"})
-    record = AuditRecord.objects.create(hash=digest, **fields)
+    digest = record_hash(**fields)  # the chain is not hashed: prev_hash ties a record to it
+    record = AuditRecord.objects.create(chain=head.pk, hash=digest, **fields)
     AuditChainHead.objects.filter(pk=head.pk).update(last_seq=record.seq, last_hash=digest)
     return record
 

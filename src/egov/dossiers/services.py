@@ -434,12 +434,9 @@ def _finish(
         dossier.ended_at = now
     dossier.national_status = NATIONAL_STATUS[dossier.state]
     dossier.version += 1
-    # Only the columns the action changed: a shorter UPDATE to build and for the database.
-    loaded = getattr(dossier, "_loaded_row", None)
-    if loaded is None:
-        dossier.save()
-    else:
-        dossier.save(update_fields=[k for k, v in _row(dossier).items() if loaded[k] != v])
+    # Only the columns the action changed since _begin read the row: a shorter UPDATE.
+    loaded = dossier._loaded_row  # type: ignore[attr-defined]
+    dossier.save(update_fields=[k for k, v in _row(dossier).items() if loaded[k] != v])
     _event(dossier, actor, action, old_state, dossier.state, now, comment=comment, **event)
     _notify(dossier, action, note)
     stats_services.dossier_changed(dossier_id=dossier.pk)  # one queue row, no shared counter

@@ -1070,16 +1070,19 @@ SECRET_FAILURES = 10
 SECRET_WINDOW = 15 * 60
 
 
-def _check_reporter(actor: User | AnonymousUser | None, public_id: str, secret: str) -> None:
-    """Refuse a wrong tracking code, and count it, before the transaction (a failure counted
-    inside it would be rolled back with it). After ``SECRET_FAILURES`` wrong codes for one
+def _check_reporter(actor: User | AnonymousUser | None, public_id: str, secret: str) -> int:
+    """The id of the report when ``actor`` is its reporter or ``secret`` its tracking code.
+
+    Checked, and a wrong code counted, before the service's transaction: a failure counted
+    inside it would be rolled back with it. (Neither the reporter nor the code ever changes,
+    so the check holds inside the transaction.) After ``SECRET_FAILURES`` wrong codes for one
     report, the code is not even compared until the window ends: guessing the 8 characters is
     then hopeless, not merely impractical."""
     report = Report.objects.filter(public_id=(public_id or "").strip()).first()
     if report is None:
         raise NotFound(_("This report does not exist."))
     if _is_reporter(actor, report):
-        return
+        return report.pk
     key = f"feedback:secret-failures:{report.pk}"
     if (cache.get(key) or 0) >= SECRET_FAILURES:
         raise TooManyRequests(
@@ -1090,6 +1093,7 @@ def _check_reporter(actor: User | AnonymousUser | None, public_id: str, secret: 
             with suppress(ValueError):  # expired between add and incr: a new window
                 cache.incr(key)
         raise PermissionDenied(_("The tracking code is not right."))
+    return report.pk
 
 
 def _is_reporter(actor: User | AnonymousUser | None, report: Report) -> bool:
@@ -1105,18 +1109,6 @@ def _secret_matches(report: Report, secret: str) -> bool:
     return secrets.compare_digest(
         (secret or "").strip().upper().encode(), report.reporter_secret.encode()
     )
-
-
-def _reporter_report(actor: User | AnonymousUser | None, public_id: str, secret: str) -> Report:
-    """The report, locked, when ``actor`` is its reporter or ``secret`` its tracking code."""
-    found = Report.objects.filter(public_id=(public_id or "").strip()).values_list("pk", flat=True)
-    pk = found.first()
-    if pk is None:
-        raise NotFound(_("This report does not exist."))
-    report = _lock(pk, None)
-    if not _is_reporter(actor, report) and not _secret_matches(report, secret):
-        raise PermissionDenied(_("The tracking code is not right."))
-    return report
 
 
 def report_rate(
@@ -1135,9 +1127,9 @@ def report_rate(
     """
     now = now or timezone.now()
     comment = (comment or "").strip()
-    _check_reporter(actor, public_id, secret)
+    pk = _check_reporter(actor, public_id, secret)
     with transaction.atomic():
-        report = _reporter_report(actor, public_id, secret)
+        report = _lock(pk, None)
         if report.status not in ANSWERED or report.responded_at is None:
             raise ValidationFailed(
                 fields={"rating": [_("The report can be rated once it has been answered.")]}
@@ -1178,9 +1170,9 @@ def report_reopen(
     now = now or timezone.now()
     reason = (reason or "").strip()
     days = int(getattr(settings, "EGOV_FEEDBACK_REOPEN_DAYS", 7))
-    _check_reporter(actor, public_id, secret)
+    pk = _check_reporter(actor, public_id, secret)
     with transaction.atomic():
-        report = _reporter_report(actor, public_id, secret)
+        report = _lock(pk, None)
         if report.status not in ANSWERED:
             raise ValidationFailed(
                 fields={"reason": [_("Only an answered report can be reopened.")]}
