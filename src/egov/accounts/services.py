@@ -21,6 +21,7 @@ from egov.accounts.validators import (
     normalize_mobile_phone,
     normalize_tax_code,
 )
+from egov.core.db import CompiledQuery, prepared_statements
 from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.core.services import audit_record_create
 
@@ -211,11 +212,20 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
+# Every API request runs it: compiled once per thread (core.db.CompiledQuery).
+_TOKEN_BY_HASH = CompiledQuery(
+    lambda key_hash: ApiToken.objects.select_related("user").filter(key_hash=key_hash),
+    "egov:compile-marker",
+)
+
+
+@prepared_statements()  # one row by a unique hash, and its update by key
 def api_token_authenticate(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None for an unknown or expired token."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash_token(raw)).first()
+    found = _TOKEN_BY_HASH.fetch(_hash_token(raw))
+    token = found[0] if found else None
     if token is None or not token.is_valid or not token.user.is_active:
         return None
     now = timezone.now()

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from egov.core.audit import GENESIS_HASH, normalize_changes, record_hash
+from egov.core.db import CompiledQuery
 from egov.core.models import AuditChainHead, AuditRecord
 
 if TYPE_CHECKING:
@@ -86,6 +87,17 @@ def audit_chain_heads_ensure(*, using: str = "default") -> None:
     )
 
 
+# Every audited write runs it: compiled once per thread (core.db.CompiledQuery).
+_FREE_HEAD = CompiledQuery(
+    lambda chains: (
+        AuditChainHead.objects.filter(pk__lte=chains)
+        .order_by("pk")
+        .select_for_update(skip_locked=True)[:1]
+    ),
+    -(2**62) + 13,
+)
+
+
 def _chain_head_lock() -> AuditChainHead:
     """Lock a chain's head for the rest of the transaction and return it.
 
@@ -97,10 +109,10 @@ def _chain_head_lock() -> AuditChainHead:
     Waiting happens only while holding no head, so writers cannot deadlock on heads. SQLite
     has one writer at a time: everything goes to chain 1.
     """
+    free = _FREE_HEAD.fetch(settings.EGOV_AUDIT_CHAINS)
+    if free:
+        return free[0]
     heads = AuditChainHead.objects.filter(pk__lte=settings.EGOV_AUDIT_CHAINS).order_by("pk")
-    head = heads.select_for_update(skip_locked=True).first()
-    if head is not None:
-        return head
     pks = list(heads.values_list("pk", flat=True))
     if not pks:  # no head at all (a database emptied without migrate): chain 1 starts
         return AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS_HASH)

@@ -15,10 +15,11 @@ from ninja.files import UploadedFile as NinjaUploadedFile
 from ninja.responses import Status
 
 from egov.core.api import ERROR_RESPONSES
+from egov.core.db import CompiledQuery, prepared_statements
 from egov.core.errors import ValidationFailed
 from egov.core.http import request_user
 from egov.dossiers import selectors, services
-from egov.dossiers.models import Dossier
+from egov.dossiers.models import Dossier, DossierEvent
 from egov.dossiers.services import ActionInput, Applicant, Upload
 from egov.dossiers.transitions import TRANSITIONS
 from egov.organizations.models import Agency
@@ -81,8 +82,12 @@ def _events(dossier: Dossier) -> list[dict[str, Any]]:
     return [
         {"at": e.at, "action": e.action, "actor": e.actor_label, "from_state": e.from_state,
          "to_state": e.to_state, "comment": e.comment, "data": e.data}
-        for e in dossier.events.all()
+        for e in _EVENTS.fetch(dossier.pk)
     ]  # fmt: skip
+
+
+# Every single-dossier answer reads them: compiled once per thread (core.db.CompiledQuery).
+_EVENTS = CompiledQuery(lambda pk: DossierEvent.objects.filter(dossier_id=pk), -(2**62) + 17)
 
 
 def dossier_out(dossier: Dossier, *, with_events: bool = True, user: Any = None) -> dict[str, Any]:
@@ -322,10 +327,11 @@ def take_action(
     `invalid_transition`); `version` must be the one you read (409 `conflict`). Files (a
     supplement's documents, the result of `complete`) go to `.../files` as multipart."""
     actor = request_user(request)
-    dossier = services.dossier_act(
-        actor=actor, dossier_id=dossier_id, action=action, data=_action_input(payload)
-    )
-    return dossier_out(dossier, user=actor)
+    with prepared_statements():  # key lookups only: the answer's events, the actor's roles
+        dossier = services.dossier_act(
+            actor=actor, dossier_id=dossier_id, action=action, data=_action_input(payload)
+        )
+        return dossier_out(dossier, user=actor)
 
 
 @router.post(

@@ -22,11 +22,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalize_email, normalize_mobile_phone
+from egov.core.db import CompiledQuery, prepared_statements
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.files import upload_problem
 from egov.core.services import audit_record_create
@@ -320,6 +321,16 @@ def _required(name: str, message: str) -> ValidationFailed:
     return ValidationFailed(fields={name: [message]})
 
 
+def _related_dossiers() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related("procedure", "receiving_agency", "current_agency")
+
+
+# Compiled once per thread: compiling this query cost five times running it.
+_LOCK_DOSSIER = CompiledQuery(
+    lambda pk: _related_dossiers().select_for_update(of=("self",)).filter(pk=pk), -(2**62) + 7
+)
+
+
 def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dossier, str]:
     """Lock the dossier and check version, state and actor; returns it and its old state."""
     # Lock the dossier's row only (FOR UPDATE OF): a plain FOR UPDATE with joins would also
@@ -328,12 +339,12 @@ def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dos
     # join against the agency row it read first and drops the dossier if a join key
     # (current_agency) changed: then lock the row alone and read it again, so that a racer
     # is told the dossier changed, not that it does not exist.
-    related = Dossier.objects.select_related("procedure", "receiving_agency", "current_agency")
-    dossier = related.select_for_update(of=("self",)).filter(pk=dossier_id).first()
+    found = _LOCK_DOSSIER.fetch(dossier_id)
+    dossier = found[0] if found else None
     if dossier is None and list(
         Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk")
     ):
-        dossier = related.filter(pk=dossier_id).first()
+        dossier = _related_dossiers().filter(pk=dossier_id).first()
     if dossier is None:
         raise NotFound(_("Dossier not found."))
     transition = TRANSITIONS[action]
@@ -468,6 +479,7 @@ def _pauses(dossier: Dossier) -> list[tuple[datetime, datetime]]:
     return [(p.started_at, p.ended_at) for p in dossier.pauses.all() if p.ended_at is not None]
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_receive(*, actor: User, dossier_id: int, version: int, comment: str = "") -> Dossier:
     """Receive the dossier at the desk: the appointment date follows from the calendar."""
@@ -491,6 +503,7 @@ def dossier_receive(*, actor: User, dossier_id: int, version: int, comment: str 
     )
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_request_completion(
     *, actor: User, dossier_id: int, version: int, missing: str
@@ -504,6 +517,7 @@ def dossier_request_completion(
     )
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_refuse(*, actor: User, dossier_id: int, version: int, reason: str) -> Dossier:
     """Refuse to receive the dossier, with the reasons (form 03)."""
@@ -514,6 +528,7 @@ def dossier_refuse(*, actor: User, dossier_id: int, version: int, reason: str) -
     return _finish(dossier, actor, "refuse", old, now, comment=reason.strip())
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_hand_over(
     *, actor: User, dossier_id: int, version: int, to_agency: Agency, comment: str = ""
@@ -536,6 +551,7 @@ def dossier_hand_over(
     )  # fmt: skip
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_assign(
     *, actor: User, dossier_id: int, version: int, assignee: User, comment: str = ""
@@ -581,6 +597,7 @@ def _step_agency(dossier: Dossier, step_index: int) -> Agency:
     return dossier.receiving_agency
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_return_step(
     *, actor: User, dossier_id: int, version: int, to_step: int, reason: str
@@ -621,6 +638,7 @@ def _vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_request_payment(
     *, actor: User, dossier_id: int, version: int, amount: int, comment: str
@@ -645,6 +663,7 @@ def dossier_request_payment(
     )  # fmt: skip
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_confirm_payment(
     *, actor: User, dossier_id: int, version: int, comment: str = ""
@@ -663,6 +682,7 @@ def dossier_confirm_payment(
     )  # fmt: skip
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_request_supplement(
     *, actor: User, dossier_id: int, version: int, missing: str
@@ -678,6 +698,7 @@ def dossier_request_supplement(
     return _finish(dossier, actor, "request_supplement", old, now, comment=missing.strip())
 
 
+@prepared_statements()
 def dossier_supplement(
     *,
     actor: User,
@@ -722,6 +743,7 @@ def _supplement(
     )
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_apologize(
     *, actor: User, dossier_id: int, version: int, new_appointment: datetime, reason: str
@@ -750,6 +772,7 @@ def dossier_apologize(
     )  # fmt: skip
 
 
+@prepared_statements()
 def dossier_complete(
     *,
     actor: User,
@@ -781,6 +804,7 @@ def dossier_complete(
         )  # fmt: skip
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_return_result(
     *, actor: User, dossier_id: int, version: int, comment: str = ""
@@ -791,6 +815,7 @@ def dossier_return_result(
     return _finish(dossier, actor, "return_result", old, now, comment=comment)
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_stop(*, actor: User, dossier_id: int, version: int, reason: str) -> Dossier:
     """Stop processing, with the reason (form 05)."""
@@ -801,6 +826,7 @@ def dossier_stop(*, actor: User, dossier_id: int, version: int, reason: str) -> 
     return _finish(dossier, actor, "stop", old, now, comment=reason.strip())
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_request_withdrawal(
     *, actor: User, dossier_id: int, version: int, reason: str = ""
@@ -817,6 +843,7 @@ def dossier_request_withdrawal(
     )
 
 
+@prepared_statements()
 @transaction.atomic
 def dossier_approve_withdrawal(
     *, actor: User, dossier_id: int, version: int, comment: str = ""

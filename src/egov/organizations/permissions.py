@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from egov.core.db import CompiledQuery
 from egov.organizations.models import Agency, StaffAssignment, StaffRole
 
 if TYPE_CHECKING:
@@ -51,15 +52,20 @@ class Scope:
 NOTHING = Scope(everything=False, paths=())
 
 
+# Every permission check starts here: compiled once per thread (core.db.CompiledQuery).
+_ASSIGNMENTS = CompiledQuery(
+    lambda user_id: StaffAssignment.objects.filter(
+        user_id=user_id, agency__is_active=True
+    ).values_list("role", "agency__path"),
+    -(2**62) + 11,
+)
+
+
 def _assignments(user: Any) -> list[tuple[str, str]]:
     """``(role, agency path)`` for each role the user holds; cached on the user object."""
     cached = getattr(user, "_egov_assignments", None)
     if cached is None:
-        cached = list(
-            StaffAssignment.objects.filter(user=user, agency__is_active=True).values_list(
-                "role", "agency__path"
-            )
-        )
+        cached = _ASSIGNMENTS.rows(user.pk)
         user._egov_assignments = cached
     return cached
 
