@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.db import CompiledQuery
 from egov.organizations.models import (
     AdministrativeLevel,
     Agency,
@@ -141,8 +142,8 @@ class Procedure(models.Model):
     @cached_property
     def step_list(self) -> list[ProcedureStep]:
         """The steps in order, read once per instance (a transition, the actions it leaves
-        open and its answer all need them)."""
-        return list(self.steps.all())
+        open and its answer all need them), by a query compiled once per thread."""
+        return _STEPS.fetch(self.pk, using=self._state.db or "default")
 
 
 class ProcedureFee(models.Model):
@@ -200,3 +201,9 @@ class ProcedureStep(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Procedure.step_list runs in every transition that moves a due time: compiled once per thread.
+_STEPS = CompiledQuery(
+    lambda procedure_id: ProcedureStep.objects.filter(procedure_id=procedure_id), -(2**62) + 19
+)
