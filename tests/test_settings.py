@@ -66,6 +66,13 @@ def test_sqlite_uses_wal(tmp_path):
     assert out.strip() == "wal"
 
 
+def test_sqlite_connections_are_kept_like_postgresql_ones(tmp_path):
+    code = "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    base = {"EGOV_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    assert settings_in_subprocess(base, code).strip() == "60"
+    assert settings_in_subprocess({**base, "EGOV_DB_CONN_MAX_AGE": "0"}, code).strip() == "0"
+
+
 def test_s3_media_storage(tmp_path):
     out = settings_in_subprocess(
         {

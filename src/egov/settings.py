@@ -107,8 +107,9 @@ except ValueError as exc:
     ) from None
 if _default_db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at the
-    # start of a transaction so that two writers queue instead of failing half-way.
-    _default_db["CONN_MAX_AGE"] = 0
+    # start of a transaction so that two writers queue instead of failing half-way. Each
+    # thread keeps its connection (EGOV_DB_CONN_MAX_AGE, as for PostgreSQL): opening one and
+    # running the PRAGMAs cost about 1.4 ms, more than a whole public lookup.
     _default_db["CONN_HEALTH_CHECKS"] = False
     _default_db["OPTIONS"] = {
         "init_command": (
