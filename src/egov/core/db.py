@@ -1,5 +1,5 @@
 """Database helpers: start-up checks, and the two tools of the hot write path (prepared
-statements on PostgreSQL, and ORM queries compiled once per process)."""
+statements on PostgreSQL, and ORM queries compiled once per thread)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def prepared_statements() -> Iterator[None]:
 
 
 class CompiledQuery(Generic[M]):
-    """An ORM query compiled to SQL once per process and database, then run with new key
+    """An ORM query compiled to SQL once per thread and database, then run with new key
     values: for the few queries of the hot write path whose compiling cost more than
     running them (a dossier's row lock with its procedure and agencies: about 1 ms of
     Django's compiler against 0.2 ms in the database).
