@@ -123,9 +123,10 @@ elif _default_db["ENGINE"] == "django.db.backends.postgresql" and config.env_boo
     "EGOV_DB_PREPARE", True
 ):
     # Django turns psycopg's prepared statements off (prepare_threshold None). Its own cursors
-    # bind on the client and never prepare anyway; this lets the few hot queries that ask for
-    # it (the public lookup) be planned once per connection. EGOV_DB_PREPARE=false for a
-    # PgBouncer in transaction mode older than 1.21.
+    # bind on the client and never prepare anyway; this lets the hot queries that ask for it
+    # (the public lookup, and everything inside core.db.prepared_statements: the transitions,
+    # API-token checks) be planned once per connection. EGOV_DB_PREPARE=false for a PgBouncer
+    # in transaction mode older than 1.21.
     _default_db.setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

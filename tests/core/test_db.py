@@ -36,8 +36,10 @@ def test_compiled_query_gives_the_instances_the_orm_gives(world):
     with CaptureQueriesContext(connection) as queries:
         (top,) = AGENCY_WITH_PARENT.fetch(world.a.pk)
         assert AGENCY_WITH_PARENT.fetch(-5) == []
+        assert AGENCY_WITH_PARENT.first(-5) is None
     assert top.pk == world.a.pk and top.parent.pk == world.a.parent_id
-    assert len(queries) == 2
+    assert len(queries) == 3
+    assert AGENCY_WITH_PARENT.first(world.a.pk) == world.a
 
 
 def test_compiled_query_rows_are_converted_as_the_orm_converts_them(world):

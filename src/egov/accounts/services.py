@@ -224,8 +224,7 @@ def api_token_authenticate(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None for an unknown or expired token."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    found = _TOKEN_BY_HASH.fetch(_hash_token(raw))
-    token = found[0] if found else None
+    token = _TOKEN_BY_HASH.first(_hash_token(raw))
     if token is None or not token.is_valid or not token.user.is_active:
         return None
     now = timezone.now()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.db import connection, connections, models
@@ -85,7 +86,7 @@ class CompiledQuery(Generic[M]):
         self._markers = markers
         self._local = threading.local()
 
-    def _compile(self, alias: str) -> tuple[Any, ...]:
+    def _compile(self, alias: str) -> _Compiled:
         queryset = self._build(*self._markers).using(alias)
         known = queryset._known_related_objects  # type: ignore[attr-defined]
         if known or queryset.query.annotation_select:
@@ -98,40 +99,63 @@ class CompiledQuery(Generic[M]):
             if len(found) != 1:
                 raise ValueError(f"marker {marker!r} appears {len(found)} times in {sql}")
             positions.append(found[0])
-        return sql, tuple(params), tuple(positions), compiler
+        compiled = _Compiled(sql, tuple(params), tuple(positions), compiler)
+        klass_info = compiler.klass_info
+        if klass_info is not None:  # a model query: what ModelIterable works out per query
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            compiled.model = klass_info["model"]
+            compiled.span = (start, end)
+            compiled.init_list = [f[0].target.attname for f in compiler.select[start:end]]
+            compiled.populators = get_related_populators(klass_info, compiler.select, alias)
+        return compiled
 
-    def _execute(self, values: tuple[Any, ...], using: str) -> tuple[Any, list[Any]]:
+    def _execute(self, values: tuple[Any, ...], using: str) -> tuple[_Compiled, list[Any]]:
         cache = self._local.__dict__.setdefault("compiled", {})
         compiled = cache.get(using)
         if compiled is None:
             compiled = cache[using] = self._compile(using)
-        sql, params, positions, compiler = compiled
-        args = list(params)
-        for position, value in zip(positions, values, strict=True):
+        args = list(compiled.params)
+        for position, value in zip(compiled.positions, values, strict=True):
             args[position] = value
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, args)
+            cursor.execute(compiled.sql, args)
             rows = cursor.fetchall()
-        return compiler, rows
+        return compiled, rows
 
     def rows(self, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
         """The rows as tuples, values converted as the ORM does (a ``values_list`` query)."""
-        compiler, rows = self._execute(values, using)
-        return [tuple(row) for row in compiler.results_iter([rows])] if rows else []
+        compiled, rows = self._execute(values, using)
+        return [tuple(row) for row in compiled.compiler.results_iter([rows])] if rows else []
 
     def fetch(self, *values: Any, using: str = "default") -> list[M]:
         """The rows as model instances, with their ``select_related`` objects."""
-        compiler, rows = self._execute(values, using)
+        compiled, rows = self._execute(values, using)
         if not rows:
             return []
-        klass_info, select = compiler.klass_info, compiler.select
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [f[0].target.attname for f in select[start:end]]
-        populators = get_related_populators(klass_info, select, using)
+        start, end = compiled.span
         objects = []
-        for row in compiler.results_iter([rows]):
-            obj = klass_info["model"].from_db(using, init_list, row[start:end])
-            for populator in populators:
+        for row in compiled.compiler.results_iter([rows]):
+            obj = compiled.model.from_db(using, compiled.init_list, row[start:end])
+            for populator in compiled.populators:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
+
+    def first(self, *values: Any, using: str = "default") -> M | None:
+        """The first instance ``fetch`` gives, or None (for a query by a unique key)."""
+        found = self.fetch(*values, using=using)
+        return found[0] if found else None
+
+
+@dataclass
+class _Compiled:
+    """A compiled query of one thread, and (for a model query) how its rows become objects."""
+
+    sql: str
+    params: tuple[Any, ...]
+    positions: tuple[int, ...]
+    compiler: Any
+    model: Any = None
+    span: tuple[int, int] = (0, 0)
+    init_list: list[str] = field(default_factory=list)
+    populators: list[Any] = field(default_factory=list)

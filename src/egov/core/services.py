@@ -109,9 +109,9 @@ def _chain_head_lock() -> AuditChainHead:
     Waiting happens only while holding no head, so writers cannot deadlock on heads. SQLite
     has one writer at a time: everything goes to chain 1.
     """
-    free = _FREE_HEAD.fetch(settings.EGOV_AUDIT_CHAINS)
-    if free:
-        return free[0]
+    free = _FREE_HEAD.first(settings.EGOV_AUDIT_CHAINS)
+    if free is not None:
+        return free
     heads = AuditChainHead.objects.filter(pk__lte=settings.EGOV_AUDIT_CHAINS).order_by("pk")
     pks = list(heads.values_list("pk", flat=True))
     if not pks:  # no head at all (a database emptied without migrate): chain 1 starts

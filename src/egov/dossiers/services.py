@@ -339,8 +339,7 @@ def _begin(actor: User, dossier_id: int, version: int, action: str) -> tuple[Dos
     # join against the agency row it read first and drops the dossier if a join key
     # (current_agency) changed: then lock the row alone and read it again, so that a racer
     # is told the dossier changed, not that it does not exist.
-    found = _LOCK_DOSSIER.fetch(dossier_id)
-    dossier = found[0] if found else None
+    dossier = _LOCK_DOSSIER.first(dossier_id)
     if dossier is None and list(
         Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk")
     ):
