@@ -426,3 +426,27 @@ def test_guessing_a_tracking_code_is_cut_off_per_report(fb: Setup) -> None:
             ).rating
             == 5
         )
+
+
+def test_a_wrong_code_is_counted_when_its_window_ends_under_it(fb: Setup, monkeypatch) -> None:
+    """The count expires between cache.add (it was there) and cache.incr (it is gone): the
+    failure opens a new window instead of being lost."""
+    from django.core.cache import cache
+
+    cache.clear()
+    w = fb.world
+    report = _create(fb)
+    report_respond(actor=w.leader_a, report_id=report.pk, version=report.version,
+                   text="Đã vá ổ gà.", status=ReportStatus.RESOLVED)  # fmt: skip
+    key = f"feedback:secret-failures:{report.pk}"
+    cache.set(key, 3)
+    real_incr = cache.incr
+
+    def expiring_incr(k: str, delta: int = 1) -> int:
+        cache.delete(k)
+        return real_incr(k, delta)  # raises ValueError: the key is gone
+
+    monkeypatch.setattr(cache, "incr", expiring_incr)
+    with pytest.raises(PermissionDenied):
+        report_rate(actor=None, public_id=report.public_id, secret="GUESS000", rating=5)
+    assert cache.get(key) == 1

@@ -1090,8 +1090,10 @@ def _check_reporter(actor: User | AnonymousUser | None, public_id: str, secret: 
         )
     if not _secret_matches(report, secret):
         if not cache.add(key, 1, SECRET_WINDOW):
-            with suppress(ValueError):  # expired between add and incr: a new window
+            try:
                 cache.incr(key)
+            except ValueError:  # expired between add and incr: this failure opens a new window
+                cache.add(key, 1, SECRET_WINDOW)
         raise PermissionDenied(_("The tracking code is not right."))
     return report.pk
 
