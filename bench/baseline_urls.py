@@ -5,7 +5,7 @@ to make a change.
 lookup (``GET /api/v1/lookup``), by its unique code, with one query, and returns a few of its
 fields as JSON. It has no throttle, no events, no joins and no schema: it is the floor the
 lookup is compared with (target: lookup throughput at least 0.7 of this view's), served by the
-same gunicorn, through the same middleware, in the same run.
+same server, through the same middleware, in the same run.
 
 ``POST /bench/transition-baseline?id=..`` is the same floor for a transition: in one
 transaction it locks a dossier's row, bumps its version and adds one timeline event, then

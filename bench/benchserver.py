@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Server:
-    """gunicorn through ``egov serve``, logging to ``data_dir/server.log``; ready once
+    """Granian through ``egov serve``, logging to ``data_dir/server.log``; ready once
     ``/api/v1/health`` answers 200 (or ``SystemExit`` after ``start_timeout`` seconds)."""
 
     def __init__(
@@ -59,7 +59,7 @@ class Server:
         time.sleep(settle)
 
     def workers(self) -> list[int]:
-        """The process ids of the gunicorn workers (children of the server process)."""
+        """The process ids of the server's worker processes (children of the server process)."""
         pids = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:

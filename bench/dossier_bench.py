@@ -14,7 +14,7 @@ What it does (bench/README.md has the details):
    (agencies, communes, staff, the demo catalog), 5,000 citizens, then N dossiers with raw
    bulk inserts (SQLite executemany, PostgreSQL COPY), with their timeline events for a part,
    their open pauses and the code counters. Later runs find it and skip the load.
-2. Serves it with ``egov serve`` (gunicorn, gthread, 2 workers x 4 threads by default), with
+2. Serves it with ``egov serve`` (Granian, 2 worker processes x 4 threads by default), with
    ``DJANGO_SETTINGS_MODULE=bench_settings``, which adds the bench-only baseline view.
 3. Drives it from other processes: wrk for the lookup and the baseline, a Python client
    (threads, http.client, keep-alive) for submissions and transitions.
@@ -980,7 +980,7 @@ def db_backends() -> list[int]:
 
 
 class Profiler:
-    """py-spy on every gunicorn worker for the length of one run (only with --profile)."""
+    """py-spy on every server worker for the length of one run (only with --profile)."""
 
     def __init__(self, server: Server, name: str, seconds: int, enabled: bool) -> None:
         self.procs: list[subprocess.Popen] = []
@@ -1021,7 +1021,7 @@ class Profiler:
 
 
 class CpuMeter:
-    """CPU time used by the gunicorn workers and PostgreSQL backends of this run."""
+    """CPU time used by the server workers and PostgreSQL backends of this run."""
 
     def __init__(self, server: Server) -> None:
         self.server = server
@@ -1171,7 +1171,7 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=int, default=15, help="length of each run")
     parser.add_argument(
-        "--workers", type=int, default=2, help="gunicorn workers (egov serve's default)"
+        "--workers", type=int, default=2, help="server worker processes (egov serve's default)"
     )
     parser.add_argument(
         "--threads", type=int, default=4, help="threads per worker (egov serve's default)"
@@ -1187,7 +1187,7 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="sample the gunicorn workers with py-spy during the first run of each measurement "
+        help="sample the server workers with py-spy during the first run of each measurement "
         "(uv run --with py-spy …); collapsed stacks go to <data dir>/profiles/",
     )
     parser.add_argument("--load-only", action="store_true", help="load the database and stop")
@@ -1242,7 +1242,7 @@ def main() -> None:
     server = Server(data_dir, args.workers, args.threads, settle=1)
     print(f"code served: {served_code}")
     print(
-        f"server: egov serve, gthread, {args.workers} workers x {args.threads} threads, port {server.port}"
+        f"server: egov serve (Granian), {args.workers} workers x {args.threads} threads, port {server.port}"
     )
     try:
         # --- Lookup and its baseline, alternating in one run of the server ------------------
@@ -1544,7 +1544,7 @@ def main() -> None:
     )
     print(
         f"database: {db_version}, {args.dossiers:,} dossiers loaded, {Dossier.objects.count():,} now "
-        f"(runs add some); server: egov serve (gunicorn gthread) {args.workers}x{args.threads}"
+        f"(runs add some); server: egov serve (Granian) {args.workers}x{args.threads}"
     )
     print()
     header = (

@@ -14,7 +14,7 @@ What it does (bench/README.md has the details):
 2. Measures in the process, on the loaded database, the parts of one call: the selector,
    the rows' conversion, and the JSON and XML writers (the hand-rolled one against
    ElementTree), each the median of repeated runs.
-3. Serves it with ``egov serve`` (gunicorn, the default 2 workers) and sends each measured
+3. Serves it with ``egov serve`` (Granian, the default 2 workers) and sends each measured
    query ``--samples`` times from one client over a keep-alive connection, one request at a
    time, after a warm-up: the default query (the last 90 days, newest 1,000) and a category
    with a 60-day window, in both formats. Every answer is checked to hold 1,000 requests.
@@ -496,7 +496,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--samples", type=int, default=200, help="requests per measured query")
     parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (egov serve's)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server worker processes (egov serve's)"
+    )
     parser.add_argument("--repeat", type=int, default=30, help="runs of each in-process part")
     parser.add_argument("--load-only", action="store_true")
     parser.add_argument("--reload", action="store_true", help="drop the data and load again")

@@ -14,7 +14,7 @@ What it does (bench/README.md, "Statistics"):
    5 years with COPY. A marker file lets later runs skip the load.
 2. Times the full rebuild with ``--fix`` (facts and rollups from nothing, as after the load)
    and a checking rebuild (recompute and compare, the nightly check).
-3. Serves with ``egov serve`` (gunicorn) and requests, over HTTP with a signed-in session,
+3. Serves with ``egov serve`` (Granian) and requests, over HTTP with a signed-in session,
    the dashboard (province-wide for 12 months and for 5 years, one department's), the public
    page and a drill-down page: ``--requests`` each after a warm-up, one client at a time, then
    ``--clients`` at once; prints p50, p95 and max.

@@ -173,6 +173,23 @@ def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
     assert again.returncode == 0 and "Already loaded" in again.stdout
 
 
+def test_serve_refuses_a_bind_without_port(data_dir):
+    result = run_egov("serve", "--bind", "0.0.0.0", env=data_dir)
+    assert result.returncode != 0
+    assert "HOST:PORT" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_split_bind_takes_ipv4_ipv6_and_names():
+    from egov.core.server import split_bind
+
+    assert split_bind("127.0.0.1:8000") == ("127.0.0.1", 8000)
+    assert split_bind("[::1]:8080") == ("::1", 8080)
+    assert split_bind("egov.internal:80") == ("egov.internal", 80)
+    for bad in ("8000", ":8000", "host:", "host:http"):
+        with pytest.raises(ValueError, match="HOST:PORT"):
+            split_bind(bad)
+
+
 def test_serve_refuses_pending_migrations(data_dir):
     result = run_egov("serve", "--bind", "127.0.0.1:1", env=data_dir)
     assert result.returncode != 0
@@ -190,8 +207,9 @@ def test_serve_answers_health_after_migrate(data_dir):
     env.update(data_dir)
     proc = subprocess.Popen(
         [*EGOV, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env=env,
     )
     try:
@@ -211,7 +229,10 @@ def test_serve_answers_health_after_migrate(data_dir):
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).status == 200
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        out, _ = proc.communicate(timeout=30)
+    # SIGTERM is a clean stop, and every request was in the access log.
+    assert proc.returncode == 0, out
+    assert '"GET /api/v1/health HTTP/1.1" 200' in out and f'"GET {path} HTTP/1.1" 200' in out
 
 
 @pytest.mark.skipif(

@@ -71,5 +71,8 @@ class Command(BaseCommand):
         collect_static()
         self.stdout.write("Press Ctrl+C to stop.\n")
         run_server(
-            bind=f"{host}:{port}" if ":" not in host else f"[{host}]:{port}", workers=2, threads=4
+            bind=f"{host}:{port}" if ":" not in host else f"[{host}]:{port}",
+            workers=2,
+            threads=4,
+            allowed_host=host,
         )

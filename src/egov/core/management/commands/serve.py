@@ -6,11 +6,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egov.core.db import check_database, pending_migrations
-from egov.core.server import collect_static, run_server
+from egov.core.server import collect_static, run_server, split_bind
 
 
 class Command(BaseCommand):
-    help = "Run egov's production web server (gunicorn). Run one per app server behind a load balancer."
+    help = (
+        "Run egov's production web server (Granian). Run one per app server behind a load balancer."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -32,6 +34,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1 or options["threads"] < 1:
             raise CommandError("--workers and --threads must be at least 1.")
+        try:
+            split_bind(options["bind"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         check_database()
         pending = pending_migrations()
         if pending:
