@@ -1,13 +1,17 @@
-"""The hot write path's database tools: CompiledQuery and prepared_statements (core.db)."""
+"""The hot write path's database tools: CompiledQuery, CompiledInsert and prepared_statements
+(core.db)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F, signals
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from egov.accounts.models import User
-from egov.core.db import CompiledQuery, prepare_enabled, prepared_statements
+from egov.core.db import CompiledInsert, CompiledQuery, prepare_enabled, prepared_statements
+from egov.notifications.models import OutboxMessage
 from egov.organizations.models import Agency
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +122,74 @@ def test_prepared_statements_stay_off_when_preparing_is_off(world, monkeypatch):
         assert Agency.objects.get(pk=world.a.pk) == world.a
         if factory is not None:
             assert connection.connection.cursor_factory is factory
+
+
+def _message(n: int, **extra: object) -> OutboxMessage:
+    return OutboxMessage(
+        channel="sms", recipient=f"+8490000000{n}", body=f"Tin {n}", dedupe_key=f"k{n}", **extra
+    )
+
+
+def _stored(obj: object) -> dict[str, object]:
+    fresh = type(obj)._default_manager.get(pk=obj.pk)  # type: ignore[attr-defined]
+    values = _values(fresh)
+    values.pop("id")
+    return values
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_compiled_insert_stores_what_the_orm_stores(count):
+    inserts = CompiledInsert(OutboxMessage)
+    for round_ in range(2):  # the second round runs the SQL compiled by the first
+        ours = [_message(10 * round_ + i, payload={"n": i}) for i in range(count)]
+        theirs = [_message(100 + 10 * round_ + i, payload={"n": i}) for i in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            inserts.create(*ours)
+        assert len(queries) == 1  # one statement for all the rows
+        OutboxMessage.objects.bulk_create(theirs)
+        for mine, orm in zip(ours, theirs, strict=True):
+            assert mine.pk is not None and not mine._state.adding and mine._state.db == "default"
+            stored, expected = _stored(mine), _stored(orm)
+            # The rows differ only in what the test gave them and their own defaults.
+            for name in (
+                "recipient",
+                "body",
+                "dedupe_key",
+                "uuid",
+                "created_at",
+                "next_attempt_at",
+            ):
+                stored.pop(name), expected.pop(name)
+            assert stored == expected
+            assert OutboxMessage.objects.get(pk=mine.pk).uuid == mine.uuid
+            assert OutboxMessage.objects.get(pk=mine.pk).body == mine.body
+        assert [m.pk for m in ours] == sorted(m.pk for m in ours)  # keys in the order given
+
+
+def test_compiled_insert_of_nothing_runs_no_query():
+    with CaptureQueriesContext(connection) as queries:
+        CompiledInsert(OutboxMessage).create()
+    assert len(queries) == 0
+
+
+def test_compiled_insert_refuses_what_it_cannot_do_as_the_orm_would():
+    inserts = CompiledInsert(OutboxMessage)
+    saved = _message(1)
+    saved.save()
+    with pytest.raises(ValueError, match="new rows only"):
+        inserts.create(saved)
+    with pytest.raises(ValueError, match="plain values only"):
+        inserts.create(_message(2, attempts=F("attempts") + 1))
+
+    def receiver(**kwargs: object) -> None:
+        pass
+
+    signals.post_save.connect(receiver, sender=OutboxMessage)
+    try:
+        with pytest.raises(ValueError, match="save signal receivers"):
+            inserts.create(_message(3))
+    finally:
+        signals.post_save.disconnect(receiver, sender=OutboxMessage)
+    assert OutboxMessage.objects.count() == 1  # nothing written by the refused calls
+    inserts.create(_message(4, sent_at=timezone.now()))
+    assert OutboxMessage.objects.count() == 2

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from egov.core.audit import GENESIS_HASH, normalize_changes, record_hash
-from egov.core.db import CompiledQuery
+from egov.core.db import CompiledInsert, CompiledQuery
 from egov.core.models import AuditChainHead, AuditRecord
 
 if TYPE_CHECKING:
@@ -69,9 +69,13 @@ def audit_record_create(
         "prev_hash": head.last_hash or GENESIS_HASH,
     }
     digest = record_hash(**fields)  # the chain is not hashed: prev_hash ties a record to it
-    record = AuditRecord.objects.create(chain=head.pk, hash=digest, **fields)
+    record = AuditRecord(chain=head.pk, hash=digest, **fields)
+    _INSERT_RECORD.create(record)  # append-only: AuditRecord.save() would only check that
     AuditChainHead.objects.filter(pk=head.pk).update(last_seq=record.seq, last_hash=digest)
     return record
+
+
+_INSERT_RECORD = CompiledInsert(AuditRecord)
 
 
 def audit_chain_heads_ensure(*, using: str = "default") -> None:

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalize_email, normalize_mobile_phone
-from egov.core.db import CompiledQuery, prepared_statements
+from egov.core.db import CompiledInsert, CompiledQuery, prepared_statements
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.files import upload_problem
 from egov.core.services import audit_record_create
@@ -294,7 +294,7 @@ def _event(
     at: datetime,
     **extra: Any,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         at=at,
         action=action,
@@ -304,6 +304,11 @@ def _event(
         to_state=to_state,
         **extra,
     )
+    _INSERT_EVENT.create(event)
+    return event
+
+
+_INSERT_EVENT = CompiledInsert(DossierEvent)  # every transition adds one
 
 
 def _may_act(actor: User, dossier: Dossier, who: str) -> bool:

@@ -54,6 +54,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalize_email, normalize_mobile_phone
+from egov.core.db import CompiledInsert
 from egov.core.errors import ValidationFailed
 from egov.core.services import audit_record_create
 from egov.notifications import conf
@@ -275,7 +276,7 @@ def outbox_enqueue_many(
     now = timezone.now()
     messages = [_message_build(n, now) for n in notifications]
     if new_keys:
-        OutboxMessage.objects.bulk_create(messages)
+        _INSERT_MESSAGES.create(*messages)
         _enqueue_delivery_in_transaction([m.pk for m in messages])
         return messages
     keys = {m.dedupe_key for m in messages if m.dedupe_key is not None}
@@ -295,6 +296,9 @@ def outbox_enqueue_many(
             new = _create_each(new, found)
         _enqueue_delivery_in_transaction([m.pk for m in new])
     return [found[m.dedupe_key] if m.dedupe_key is not None else m for m in messages]
+
+
+_INSERT_MESSAGES = CompiledInsert(OutboxMessage)  # each notifying dossier transition
 
 
 def _create_each(

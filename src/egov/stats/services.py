@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
+from egov.core.db import CompiledInsert
 from egov.dossiers.models import Dossier, DossierPause
 from egov.procedures.models import Procedure
 from egov.stats import facts
@@ -59,7 +60,10 @@ DRAIN_BATCH = 500
 def dossier_changed(*, dossier_id: int) -> None:
     """Queue a dossier whose statistics may have changed; call inside the change's
     transaction (the row is committed with the change, or not at all)."""
-    StatsQueue.objects.create(dossier_id=dossier_id)
+    _INSERT_QUEUE.create(StatsQueue(dossier_id=dossier_id))
+
+
+_INSERT_QUEUE = CompiledInsert(StatsQueue)  # every dossier transition adds one
 
 
 def dossiers_changed(*, dossier_ids: Iterable[int]) -> None:
