@@ -44,6 +44,8 @@ def test_compiled_query_gives_the_instances_the_orm_gives(world):
     assert top.pk == world.a.pk and top.parent.pk == world.a.parent_id
     assert len(queries) == 3
     assert AGENCY_WITH_PARENT.first(world.a.pk) == world.a
+    # A key past 64 bits matches nothing, as with the ORM (SQLite would raise OverflowError).
+    assert AGENCY_WITH_PARENT.fetch(10**19) == [] and AGENCY_WITH_PARENT.first(-(10**19)) is None
 
 
 def test_compiled_query_rows_are_converted_as_the_orm_converts_them(world):

@@ -310,6 +310,11 @@ def test_action_input_errors_over_http(client, desk):
     assert response.status_code == 400 and "to_agency" in response.json()["error"]["fields"]
     response = act(client, desk.specialist, dossier, "hand_over", to_agency="999.99.99.H99")
     assert response.status_code == 400 and "to_agency" in response.json()["error"]["fields"]
+    # Numbers past the database's integers are unknown, like any other (not a server error).
+    response = act(client, desk.specialist, dossier, "assign", assignee=10**19)
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["assignee"]
+    huge = act(client, desk.specialist, {**dossier, "id": 10**19}, "assign")
+    assert huge.status_code in (404, 422), huge.content
     assert _state_of(dossier["id"]) == before
 
 

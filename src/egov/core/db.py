@@ -17,6 +17,8 @@ from django.db.models.sql import InsertQuery
 
 M = TypeVar("M")
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
 
 def check_database() -> None:
     """Connect once, so that a wrong DATABASE_URL fails at start-up with a clear message
@@ -116,6 +118,9 @@ class CompiledQuery(Generic[M]):
         compiled = cache.get(using)
         if compiled is None:
             compiled = cache[using] = self._compile(using)
+        if any(type(v) is int and not INT64_MIN <= v <= INT64_MAX for v in values):
+            # No key is that large (SQLite would raise); the ORM answers nothing too.
+            return compiled, []
         args = list(compiled.params)
         for position, value in zip(compiled.positions, values, strict=True):
             args[position] = value
