@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -22,6 +23,7 @@ from egov.notifications.services import (
     outbox_enqueue,
     outbox_enqueue_many,
     outbox_message_retry,
+    outbox_sweep,
 )
 from egov.notifications.tasks import outbox_deliver_many_task, outbox_deliver_task
 
@@ -47,35 +49,27 @@ def test_enqueue_outside_a_transaction_is_refused(transactional_db):
     assert not OutboxMessage.objects.exists()
 
 
-def test_enqueue_writes_a_pending_message_and_its_task_in_the_same_transaction(
-    db, django_capture_on_commit_callbacks
-):
+def test_enqueue_writes_a_pending_message_and_nothing_else(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         message = enqueue(object_type="dossiers.dossier", object_id=42)
     assert callbacks == []  # nothing is left to do after the commit
+    assert not DBTaskResult.objects.exists()  # the outbox is the queue: no task row
     message.refresh_from_db()
     assert message.status == OutboxStatus.PENDING
     assert message.attempts == 0
     assert message.next_attempt_at <= timezone.now()
     assert (message.object_type, message.object_id) == ("dossiers.dossier", "42")
-    task = DBTaskResult.objects.get()
-    assert task.task_path == "egov.notifications.tasks.outbox_deliver_task"
-    assert task.args_kwargs == {"args": [message.pk], "kwargs": {}}
 
 
-def test_another_task_backend_is_asked_after_the_commit(
-    db, settings, django_capture_on_commit_callbacks
-):
+def test_no_task_backend_is_involved(db, settings, django_capture_on_commit_callbacks):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    from egov.notifications.tasks import outbox_deliver_task as task
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         message = enqueue()
-    assert len(callbacks) == 1
-    assert task.get_backend().results == []  # not before the commit
-    callbacks[0]()
-    [result] = task.get_backend().results
-    assert result.args == [message.pk]
+    assert callbacks == []
+    assert outbox_deliver_task.get_backend().results == []
+    assert outbox_sweep().sent == 1  # the worker's sweep alone sends it
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
 
 
 def test_rolled_back_transaction_leaves_no_message_and_no_task(transactional_db):
@@ -86,9 +80,12 @@ def test_rolled_back_transaction_leaves_no_message_and_no_task(transactional_db)
     assert not DBTaskResult.objects.exists()
 
 
-def test_committed_message_gets_its_task(transactional_db):
+def test_committed_message_is_sent_by_the_next_sweep(transactional_db):
     message = enqueue()
-    assert DBTaskResult.objects.get().args_kwargs["args"] == [message.pk]
+    assert outbox_sweep().sent == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT and len(mail.outbox) == 1
+    assert outbox_sweep().attempted == 0  # sent once
 
 
 @pytest.mark.parametrize(
@@ -133,12 +130,12 @@ def test_dedupe_key_enqueues_one_logical_notification_once(db):
         again = enqueue(dedupe_key="dossier:42:returned:email", body="a second text")
     assert again.pk == first.pk
     assert OutboxMessage.objects.count() == 1
-    assert DBTaskResult.objects.count() == 1  # one delivery task
+    assert not DBTaskResult.objects.exists()
     other = enqueue(dedupe_key="dossier:42:returned:sms", channel="sms", recipient="0912345678")
     assert other.pk != first.pk
 
 
-def test_batch_is_one_insert_and_one_delivery_task(transactional_db, settings):
+def test_batch_is_one_insert_and_nothing_else(transactional_db, settings):
     batch = [
         Notification(
             channel="sms", recipient="0912345678", body="Có kết quả.", dedupe_key="d:1:sms"
@@ -148,17 +145,18 @@ def test_batch_is_one_insert_and_one_delivery_task(transactional_db, settings):
         ),
         Notification(channel="email", recipient="A@Example.com", subject="S", body="Có kết quả."),
     ]
-    with transaction.atomic():
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
         messages = outbox_enqueue_many(batch)
+    writes = [q["sql"].split(" (")[0] for q in queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert writes == ['INSERT INTO "notifications_outboxmessage"']  # one, and no task row
     assert [m.channel for m in messages] == ["sms", "zalo", "email"]
     assert [m.recipient for m in messages] == ["+84912345678", "+84912345678", "a@example.com"]
     assert sorted(OutboxMessage.objects.values_list("pk", flat=True)) == sorted(
         m.pk for m in messages
     )
-    task = DBTaskResult.objects.get()
-    assert task.task_path == "egov.notifications.tasks.outbox_deliver_many_task"
-    assert task.args_kwargs["args"] == [[m.pk for m in messages]]
+    assert not DBTaskResult.objects.exists()
     settings.EGOV_EMAIL_ENABLED = True
+    # The task an older egov queued for such a batch still delivers it.
     assert outbox_deliver_many_task.call([m.pk for m in messages]) == [OutboxStatus.SENT] * 3
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
 
@@ -275,17 +273,20 @@ def test_backoff_schedule():
     ]
 
 
-def test_a_retry_is_also_scheduled_as_a_task(db, settings):
+def test_the_sweep_retries_once_the_backoff_has_passed(db, settings):
     settings.EGOV_SMS_BACKEND = "no-such-backend"
     message = enqueue(channel="sms", recipient="0912345678")
     now = timezone.now()
-    DBTaskResult.objects.all().delete()  # the first delivery's task
     outbox_deliver_due(now=now)
     message.refresh_from_db()
     assert "EGOV_SMS_BACKEND must be one of console, file, http" in message.last_error
-    task = DBTaskResult.objects.get()
-    assert task.args_kwargs["args"] == [message.pk]
-    assert task.run_after == now + BACKOFF[0]
+    assert message.next_attempt_at == now + BACKOFF[0]
+    assert outbox_sweep(now=now + BACKOFF[0] - timedelta(seconds=1)).attempted == 0
+    settings.EGOV_SMS_BACKEND = "console"
+    assert outbox_sweep(now=now + BACKOFF[0]).sent == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT and message.attempts == 2
+    assert not DBTaskResult.objects.exists()
 
 
 class DiesAfterSending:
@@ -370,9 +371,7 @@ def test_retry_gives_a_failed_message_a_fresh_series(world):
     )
     with pytest.raises(PermissionDenied):
         outbox_message_retry(actor=world.leader_a, message=message)
-    tasks_before = DBTaskResult.objects.count()
     retried = outbox_message_retry(actor=world.admin, message=message)
-    assert DBTaskResult.objects.count() == tasks_before + 1  # a delivery task with the retry
     assert retried.status == OutboxStatus.PENDING
     assert retried.attempts == 0
     record = AuditRecord.objects.order_by("-id").first()

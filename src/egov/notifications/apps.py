@@ -20,7 +20,7 @@ class NotificationsConfig(AppConfig):
     def worker_sweep(self) -> DeliveryReport:
         """Called by ``egov worker`` every ``--outbox-interval`` seconds (core depends on no
         other app, so the worker finds this method on the app config): sends every outbox
-        message that is due, including those whose delivery task was lost."""
+        message that is due: the only way messages are sent."""
         from egov.notifications.services import outbox_sweep
 
         return outbox_sweep()

@@ -1,4 +1,8 @@
-"""Background tasks of notifications (django-tasks, run by ``egov worker``)."""
+"""Background tasks of notifications (django-tasks, run by ``egov worker``).
+
+egov no longer enqueues them: since session 6 the worker's outbox sweep, every second, is the
+only delivery path (``services``, "Why a sweep"). They stay so that task rows an older egov
+queued still run after an upgrade; each delivers its messages if they are still due."""
 
 from __future__ import annotations
 
@@ -9,8 +13,7 @@ from django_tasks import task
 def outbox_deliver_task(message_id: int) -> str:
     """Deliver one outbox message if it is still due; returns its status afterwards.
 
-    Enqueued when the transaction that wrote the message commits, and again with ``run_after``
-    for each retry. Running it twice, or after the sweep sent the message, does nothing more.
+    Running it twice, or after the sweep sent the message, does nothing more.
     """
     from egov.notifications.services import outbox_deliver_one
 

@@ -24,7 +24,7 @@ class StatsConfig(AppConfig):
         )
 
     def worker_sweep(self) -> Any:
-        """Called by ``egov worker`` every few seconds: folds the queued dossier changes into
+        """Called by ``egov worker`` every second: folds the queued dossier changes into
         the facts and rollups."""
         from egov.stats.services import queue_drain
 

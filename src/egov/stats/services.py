@@ -8,7 +8,7 @@ The path of one change
    one INSERT into ``StatsQueue``. Nothing shared is updated there, so transitions never wait
    for one another on a counter row. A rating (``dossier_rate``) queues its dossier through a
    ``post_save`` signal on ``DossierRating`` (``apps.StatsConfig.ready``).
-2. ``queue_drain()`` (the worker's sweep, every few seconds) takes a batch of queue rows
+2. ``queue_drain()`` (the worker's sweep, every second) takes a batch of queue rows
    (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers share the work), locks each
    dossier's statistics (a transaction-level advisory lock per dossier, taken in id order),
    reads the dossier's current state, computes its new fact (``facts.fact_for``), and in the
@@ -259,8 +259,12 @@ def queue_drain_batch(limit: int = DRAIN_BATCH) -> DrainReport:
 
 
 def queue_drain(*, max_batches: int | None = None) -> DrainReport:
-    """Drain the queue until it is empty (or ``max_batches`` were done)."""
+    """Drain the queue until it is empty (or ``max_batches`` were done). The worker calls it
+    every second: a read first, so that an idle drain writes nothing (on SQLite, a
+    transaction that may write takes the database's write lock)."""
     total = DrainReport()
+    if not StatsQueue.objects.exists():
+        return total
     done = 0
     while max_batches is None or done < max_batches:
         report = queue_drain_batch()

@@ -1,10 +1,11 @@
 """``egov worker``: runs background tasks, and sweeps what apps must check periodically.
 
 Tasks are django-tasks' database backend, run by its ``db_worker``. Besides, every
-``--outbox-interval`` seconds a thread calls each app's sweep: the ``worker_sweep()`` method
-of an app config that has one (today, notifications: it sends every outbox message that is
-due, so a message whose task was lost is still sent). core depends on no other app, hence the
-method instead of an import.
+``--outbox-interval`` seconds (default 1) a thread calls each app's sweep: the
+``worker_sweep()`` method of an app config that has one (notifications: it sends every outbox
+message that is due, the only way messages are sent; stats: it folds the queued dossier
+changes into the figures). core depends on no other app, hence the method instead of an
+import.
 
 With ``--batch`` (for tests and cron): sweep once, run tasks until none is ready, exit.
 """
@@ -77,8 +78,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--outbox-interval",
             type=float,
-            default=5.0,
-            help="Seconds between sweeps of the notification outbox (default: 5).",
+            default=1.0,
+            help="Seconds between sweeps of the notification outbox and the statistics queue "
+            "(default: 1): how long a notification may wait to be sent.",
         )
         parser.add_argument(
             "--batch",
