@@ -4,13 +4,19 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, signals
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from egov.accounts.models import User
-from egov.core.db import CompiledInsert, CompiledQuery, prepare_enabled, prepared_statements
+from egov.core.db import (
+    CompiledInsert,
+    CompiledQuery,
+    CompiledUpdate,
+    prepare_enabled,
+    prepared_statements,
+)
 from egov.notifications.models import OutboxMessage
 from egov.organizations.models import Agency
 
@@ -195,3 +201,48 @@ def test_compiled_insert_refuses_what_it_cannot_do_as_the_orm_would():
     assert OutboxMessage.objects.count() == 1  # nothing written by the refused calls
     inserts.create(_message(4, sent_at=timezone.now()))
     assert OutboxMessage.objects.count() == 2
+
+
+def test_compiled_update_writes_only_the_fields_named():
+    updates = CompiledUpdate(OutboxMessage)
+    message = _message(1)
+    message.save()
+    when = timezone.now()
+    for round_ in range(2):  # the second round runs the SQL compiled by the first
+        message.attempts, message.lease_until, message.body = round_ + 3, when, "not saved"
+        with CaptureQueriesContext(connection) as queries:
+            updates.save(message, ["attempts", "lease_until"])
+        assert len(queries) == 1
+        stored = OutboxMessage.objects.get(pk=message.pk)
+        assert (stored.attempts, stored.lease_until, stored.body) == (round_ + 3, when, "Tin 1")
+    # NULL is written into the SQL by Django: another pattern of NULLs, another statement.
+    message.lease_until = None
+    updates.save(message, ["attempts", "lease_until"])
+    assert OutboxMessage.objects.get(pk=message.pk).lease_until is None
+    message.lease_until = when
+    updates.save(message, ["lease_until"])
+    assert OutboxMessage.objects.get(pk=message.pk).lease_until == when
+
+
+def test_compiled_update_refuses_what_save_refuses():
+    updates = CompiledUpdate(OutboxMessage)
+    message = _message(1)
+    message.save()
+    message.attempts = F("attempts") + 1
+    with pytest.raises(ValueError, match="plain values only"):
+        updates.save(message, ["attempts"])
+    message.attempts = 2
+
+    def receiver(**kwargs: object) -> None:
+        pass
+
+    signals.pre_save.connect(receiver, sender=OutboxMessage)
+    try:
+        with pytest.raises(ValueError, match="save signal receivers"):
+            updates.save(message, ["attempts"])
+    finally:
+        signals.pre_save.disconnect(receiver, sender=OutboxMessage)
+    assert OutboxMessage.objects.get(pk=message.pk).attempts == 0  # nothing written
+    OutboxMessage.objects.filter(pk=message.pk).delete()
+    with pytest.raises(DatabaseError, match="was not updated"):
+        updates.save(message, ["attempts"])

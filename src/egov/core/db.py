@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.db import connection, connections, models
+from django.db import DatabaseError, connection, connections, models
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import signals
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 M = TypeVar("M")
 
@@ -264,3 +264,56 @@ class CompiledInsert(Generic[M]):
             and all(isinstance(p, list) and len(p) == len(objs) for p in params)
         )
         return sql, compiler, converters, list(params), columns
+
+
+class CompiledUpdate(Generic[M]):
+    """``instance.save(update_fields=...)`` for the rows every dossier transition changes (the
+    dossier, its audit chain's head), with the UPDATE compiled by Django once per thread,
+    database, set of fields and pattern of NULLs (Django writes ``col = NULL`` in the SQL).
+
+    Values are prepared as ``Model.save`` prepares them (each field's ``pre_save`` and
+    ``get_db_prep_save``). Like ``CompiledInsert`` it skips the model's ``save()`` and the
+    save signals, and refuses a model that has receivers for them. As ``save`` does, it
+    raises DatabaseError when the row is gone.
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+        self._local = threading.local()
+
+    def save(self, obj: M, fields: list[str], using: str = "default") -> None:
+        if not fields:
+            return
+        model = self.model
+        if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+            raise ValueError(f"{model.__name__} has save signal receivers: use save()")
+        conn = connections[using]
+        opts = model._meta  # type: ignore[attr-defined]
+        targets = [opts.get_field(name) for name in fields]
+        raw, values = [], []
+        for f in targets:
+            value = f.pre_save(obj, False)
+            if hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save"):
+                raise ValueError(f"{f.name}: CompiledUpdate takes plain values only")
+            raw.append(value)
+            values.append(f.get_db_prep_save(value, connection=conn))
+        key = (using, tuple(fields), tuple(v is None for v in values))
+        cache = self._local.__dict__.setdefault("compiled", {})
+        compiled = cache.get(key)
+        if compiled is None:
+            query = UpdateQuery(model)
+            query.add_update_fields([(f, None, v) for f, v in zip(targets, raw, strict=True)])
+            query.add_q(models.Q(pk=obj.pk))  # type: ignore[attr-defined]
+            sql, theirs = query.get_compiler(using=using).as_sql()
+            ours = [v for v in values if v is not None]
+            if len(theirs) != len(ours) + 1 or [type(v) for v in ours] != [
+                type(v) for v in theirs[:-1]
+            ]:
+                raise ValueError(f"{model.__name__}: a field prepares values differently")
+            compiled = cache[key] = sql
+        params = [v for v in values if v is not None]
+        params.append(opts.pk.get_db_prep_value(obj.pk, conn))  # type: ignore[attr-defined]
+        with conn.cursor() as cursor:
+            cursor.execute(compiled, params)
+            if cursor.rowcount != 1:
+                raise DatabaseError(f"{model.__name__} {obj.pk} was not updated")  # type: ignore[attr-defined]

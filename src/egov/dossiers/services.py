@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalize_email, normalize_mobile_phone
-from egov.core.db import CompiledInsert, CompiledQuery, prepared_statements
+from egov.core.db import CompiledInsert, CompiledQuery, CompiledUpdate, prepared_statements
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.files import upload_problem
 from egov.core.services import audit_record_create
@@ -309,6 +309,7 @@ def _event(
 
 
 _INSERT_EVENT = CompiledInsert(DossierEvent)  # every transition adds one
+_UPDATE_DOSSIER = CompiledUpdate(Dossier)  # and changes the dossier's row
 
 
 def _may_act(actor: User, dossier: Dossier, who: str) -> bool:
@@ -451,7 +452,7 @@ def _finish(
     dossier.version += 1
     # Only the columns the action changed since _begin read the row: a shorter UPDATE.
     loaded = dossier._loaded_row  # type: ignore[attr-defined]
-    dossier.save(update_fields=[k for k, v in _row(dossier).items() if loaded[k] != v])
+    _UPDATE_DOSSIER.save(dossier, [k for k, v in _row(dossier).items() if loaded[k] != v])
     _event(dossier, actor, action, old_state, dossier.state, now, comment=comment, **event)
     _notify(dossier, action, note)
     stats_services.dossier_changed(dossier_id=dossier.pk)  # one queue row, no shared counter
