@@ -78,16 +78,21 @@ class PublicDossierOut(Schema):
     events: list[EventOut]
 
 
+_EVENT_OUT = ("at", "action", "actor", "from_state", "to_state", "comment", "data")
+
+
 def _events(dossier: Dossier) -> list[dict[str, Any]]:
-    return [
-        {"at": e.at, "action": e.action, "actor": e.actor_label, "from_state": e.from_state,
-         "to_state": e.to_state, "comment": e.comment, "data": e.data}
-        for e in _EVENTS.fetch(dossier.pk)
-    ]  # fmt: skip
+    return [dict(zip(_EVENT_OUT, row, strict=True)) for row in _EVENTS.rows(dossier.pk)]
 
 
-# Every single-dossier answer reads them: compiled once per thread (core.db.CompiledQuery).
-_EVENTS = CompiledQuery(lambda pk: DossierEvent.objects.filter(dossier_id=pk), -(2**62) + 17)
+# Every single-dossier answer reads them: compiled once per thread (core.db.CompiledQuery),
+# as tuples (no model instances).
+_EVENTS = CompiledQuery(
+    lambda pk: DossierEvent.objects.filter(dossier_id=pk).values_list(
+        "at", "action", "actor_label", "from_state", "to_state", "comment", "data"
+    ),
+    -(2**62) + 17,
+)
 
 
 def dossier_out(dossier: Dossier, *, with_events: bool = True, user: Any = None) -> dict[str, Any]:
