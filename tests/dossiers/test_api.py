@@ -42,6 +42,11 @@ def test_lifecycle_over_http(client, desk):
     assert [d["code"] for d in inbox] == [dossier["code"]]
     dossier = act(client, desk.desk, dossier, "receive").json()
     assert dossier["national_status"] == 2 and dossier["appointment_at"]
+    assert dossier["state_label"] == "Đã tiếp nhận"  # Vietnamese first
+    english = client.get(
+        f"/api/v1/staff/dossiers/{dossier['id']}", HTTP_ACCEPT_LANGUAGE="en", **auth(desk.desk)
+    ).json()
+    assert english["state_label"] == "Received"
     dossier = act(client, desk.desk, dossier, "hand_over", to_agency=desk.department.code).json()
     assert dossier["current_agency"] == desk.department.name
     dossier = act(

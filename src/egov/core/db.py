@@ -4,7 +4,7 @@ statements on PostgreSQL, and ORM queries compiled once per thread)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -104,6 +104,11 @@ class CompiledQuery(Generic[M]):
                 raise ValueError(f"marker {marker!r} appears {len(found)} times in {sql}")
             positions.append(found[0])
         compiled = _Compiled(sql, tuple(params), tuple(positions), compiler)
+        # What results_iter works out on every call: the converters of the selected columns.
+        columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("CompiledQuery takes no composite primary keys")
+        compiled.converters = compiler.get_converters(columns)
         klass_info = compiler.klass_info
         if klass_info is not None:  # a model query: what ModelIterable works out per query
             start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -132,7 +137,7 @@ class CompiledQuery(Generic[M]):
     def rows(self, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
         """The rows as tuples, values converted as the ORM does (a ``values_list`` query)."""
         compiled, rows = self._execute(values, using)
-        return [tuple(row) for row in compiled.compiler.results_iter([rows])] if rows else []
+        return [tuple(row) for row in compiled.convert(rows)] if rows else []
 
     def fetch(self, *values: Any, using: str = "default") -> list[M]:
         """The rows as model instances, with their ``select_related`` objects."""
@@ -141,7 +146,7 @@ class CompiledQuery(Generic[M]):
             return []
         start, end = compiled.span
         objects = []
-        for row in compiled.compiler.results_iter([rows]):
+        for row in compiled.convert(rows):
             obj = compiled.model.from_db(using, compiled.init_list, row[start:end])
             for populator in compiled.populators:
                 populator.populate(row, obj)
@@ -166,6 +171,13 @@ class _Compiled:
     span: tuple[int, int] = (0, 0)
     init_list: list[str] = field(default_factory=list)
     populators: list[Any] = field(default_factory=list)
+    converters: dict[int, Any] = field(default_factory=dict)
+
+    def convert(self, rows: list[Any]) -> Iterable[Any]:
+        """``rows`` with the ORM's conversions (timezones, JSON, ...), as results_iter does."""
+        if not self.converters:
+            return rows
+        return self.compiler.apply_converters(rows, self.converters)  # type: ignore[no-any-return]
 
 
 class CompiledInsert(Generic[M]):

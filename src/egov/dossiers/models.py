@@ -69,6 +69,9 @@ FINAL_STATES = {
 }
 
 
+STATE_LABELS = dict(DossierState.choices)  # lazy labels, translated when shown
+
+
 class Dossier(models.Model):
     # Unique through Meta.constraints: a plain unique index, without the text-pattern copy
     # PostgreSQL gets for unique=True (codes are looked up whole, never by LIKE 'x%').
@@ -164,6 +167,12 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def get_state_display(self) -> str:  # type: ignore[no-redef]
+        """The state's label in the active language. Replaces Django's generated method, which
+        rebuilt a hashable copy of all the choices on every call (every action's answer and
+        notification asks for it)."""
+        return str(STATE_LABELS.get(self.state, self.state))
 
     @property
     def is_final(self) -> bool:

@@ -20,6 +20,7 @@ from egov.accounts.validators import normalize_mobile_phone
 from egov.core.errors import NotFound, TooManyRequests, ValidationFailed
 from egov.dossiers.models import (
     FINAL_STATES,
+    STATE_LABELS,
     Dossier,
     DossierEvent,
     DossierFile,
@@ -205,7 +206,7 @@ class PublicDossier:
     events: list[PublicEvent]
 
     def get_state_display(self) -> str:
-        return str(dict(DossierState.choices).get(self.state, self.state))
+        return str(STATE_LABELS.get(self.state, self.state))
 
 
 def dossier_lookup(*, code: str, secret: str, client: str) -> PublicDossier:
