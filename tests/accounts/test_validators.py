@@ -107,3 +107,10 @@ def test_messages_are_vietnamese_by_default_and_english_on_request():
         normalize_citizen_id("123")
     assert "12 chữ số" in vi.value.messages[0]
     assert "12 digits" in en.value.messages[0]
+
+
+def test_remembered_numbers_give_the_same_answers_and_errors_stay_errors():
+    for _ in range(2):  # the second time from the cache
+        assert normalize_mobile_phone(" 0912 345 678 ") == "+84912345678"
+        with pytest.raises(ValidationError):
+            normalize_mobile_phone("091234567")

@@ -6,6 +6,7 @@ in the user's language, so forms, services and the API share one set of rules.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -92,7 +93,14 @@ def normalize_tax_code(value: str) -> str:
 
 def normalize_mobile_phone(value: str) -> str:
     """A Vietnamese mobile number, returned in international form (+84…)."""
-    raw = (value or "").strip()
+    return _normalize_mobile_phone((value or "").strip())
+
+
+# Parsing and validating a number costs about 0.1 ms, and a dossier's notifications check
+# the applicant's number for SMS and Zalo on every change: remember the recent answers (only
+# valid numbers are remembered; an invalid one raises every time).
+@functools.lru_cache(maxsize=4096)
+def _normalize_mobile_phone(raw: str) -> str:
     try:
         number = phonenumbers.parse(raw, "VN")
     except phonenumbers.NumberParseException:
