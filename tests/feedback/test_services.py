@@ -113,7 +113,11 @@ def test_oversized_photo_refused(fb: Setup, settings) -> None:
 
 def test_photos_are_reencoded_without_metadata(fb: Setup) -> None:
     report = _create(
-        fb, photos=[PhotoUpload("me.jpg", jpeg_with_gps()), PhotoUpload("b.png", png_bytes())]
+        fb,
+        photos=[
+            PhotoUpload("nguyen-van-a-cccd.jpg", jpeg_with_gps()),
+            PhotoUpload("b.png", png_bytes()),
+        ],
     )
     photos = list(report.photos.all())
     assert len(photos) == 2 and report.cover_photo == photos[0]
@@ -122,7 +126,8 @@ def test_photos_are_reencoded_without_metadata(fb: Setup) -> None:
     image = Image.open(io.BytesIO(data))
     assert not image.getexif()
     assert b"Nguyen Van A" not in data
-    assert "me" not in photos[0].file.name.rsplit("/", 1)[-1]
+    # A random name (a short original name like "me" could turn up in it by chance).
+    assert "nguyen" not in photos[0].file.name.rsplit("/", 1)[-1]
     assert selectors.public_report_get(report.public_id).media == selectors.photo_path(photos[0].pk)
 
 
