@@ -1,5 +1,5 @@
-"""Database helpers: start-up checks, and the two tools of the hot write path (prepared
-statements on PostgreSQL, and ORM queries compiled once per thread)."""
+"""Database helpers: start-up checks, and the tools of the hot write path: prepared
+statements on PostgreSQL, and ORM queries, inserts and updates compiled once per thread."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ class CompiledQuery(Generic[M]):
         return compiled
 
     def _execute(self, values: tuple[Any, ...], using: str) -> tuple[_Compiled, list[Any]]:
-        cache = self._local.__dict__.setdefault("compiled", {})
+        cache = _thread_cache(self._local)
         compiled = cache.get(using)
         if compiled is None:
             compiled = cache[using] = self._compile(using)
@@ -211,10 +211,9 @@ class CompiledInsert(Generic[M]):
         """Insert ``objs`` (new, unsaved instances) in one statement and set their keys."""
         if not objs:
             return
-        if signals.pre_save.has_listeners(self.model) or signals.post_save.has_listeners(
-            self.model
-        ):
-            raise ValueError(f"{self.model.__name__} has save signal receivers: use save()")
+        _refuse_save_receivers(self.model)
+        if any(obj.pk is not None for obj in objs):  # type: ignore[attr-defined]
+            raise ValueError("CompiledInsert adds new rows only (the key must be empty)")
         conn = connections[using]
         features = conn.features
         if not features.can_return_columns_from_insert or (
@@ -222,34 +221,13 @@ class CompiledInsert(Generic[M]):
         ):
             self.model._default_manager.db_manager(using).bulk_create(objs)  # type: ignore[attr-defined]
             return
-        cache = self._local.__dict__.setdefault("compiled", {})
-        compiled = fresh = cache.get((using, len(objs)))
-        if compiled is None:  # before the values: compiling runs each field's pre_save too
+        cache = _thread_cache(self._local)
+        compiled = cache.get((using, len(objs)))
+        if compiled is None:
             compiled = cache[(using, len(objs))] = self._compile(objs, using)
-        rows = []
-        for obj in objs:
-            if obj.pk is not None:  # type: ignore[attr-defined]
-                raise ValueError("CompiledInsert adds new rows only (the key must be empty)")
-            row = []
-            for f in self.fields:
-                value = f.pre_save(obj, True)
-                if hasattr(value, "resolve_expression"):
-                    raise ValueError(f"{f.name}: CompiledInsert takes plain values only")
-                row.append(f.get_db_prep_save(value, connection=conn))
-            rows.append(row)
-        sql, compiler, converters, theirs, columns = compiled
-        # Several rows on PostgreSQL: Django inserts them through UNNEST, one array a column.
-        if columns:
-            params: list[Any] = [list(column) for column in zip(*rows, strict=True)]
-        else:
-            params = [value for row in rows for value in row]
-        if fresh is None:  # Django's own values for these rows must be like ours
-            flat = (lambda p: [v for c in p for v in c]) if columns else list
-            if [type(v) for v in flat(params)] != [type(v) for v in flat(theirs)]:
-                del cache[(using, len(objs))]
-                raise ValueError(f"{self.model.__name__}: a field prepares values differently")
+        sql, compiler, converters, columns = compiled
         with conn.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, self._params(objs, conn, columns))
             returned = cursor.fetchall()
         if converters:
             returned = list(compiler.apply_converters(returned, converters))
@@ -259,7 +237,24 @@ class CompiledInsert(Generic[M]):
             obj._state.adding = False  # type: ignore[attr-defined]
             obj._state.db = using  # type: ignore[attr-defined]
 
+    def _params(self, objs: tuple[M, ...], conn: Any, columns: bool) -> list[Any]:
+        """The values of ``objs`` as Django's compiler prepares them: row after row, or (for
+        several rows inserted through UNNEST on PostgreSQL) one array a column."""
+        rows = []
+        for obj in objs:
+            row = []
+            for f in self.fields:
+                value = f.pre_save(obj, True)
+                if hasattr(value, "resolve_expression"):
+                    raise ValueError(f"{f.name}: CompiledInsert takes plain values only")
+                row.append(f.get_db_prep_save(value, connection=conn))
+            rows.append(row)
+        if columns:
+            return [list(column) for column in zip(*rows, strict=True)]
+        return [value for row in rows for value in row]
+
     def _compile(self, objs: tuple[M, ...], using: str) -> tuple[Any, ...]:
+        ours = self._params(objs, connections[using], columns=False)  # refuses expressions
         query = InsertQuery(self.model)
         query.insert_values(self.fields, list(objs))  # type: ignore[arg-type]
         compiler = query.get_compiler(using=using)
@@ -267,15 +262,19 @@ class CompiledInsert(Generic[M]):
         statements = compiler.as_sql()
         if len(statements) != 1:
             raise ValueError(f"{self.model.__name__}: the insert is not one statement")
-        table = self.model._meta.db_table  # type: ignore[attr-defined]
-        converters = compiler.get_converters([f.get_col(table) for f in self.returning])
-        sql, params = statements[0]
+        sql, theirs = statements[0]
         columns = (
             len(objs) > 1
-            and len(params) == len(self.fields)
-            and all(isinstance(p, list) and len(p) == len(objs) for p in params)
+            and len(theirs) == len(self.fields)
+            and all(isinstance(p, list) and len(p) == len(objs) for p in theirs)
         )
-        return sql, compiler, converters, list(params), columns
+        # Django's own values for these rows must be like ours, row after row.
+        rows = zip(*theirs, strict=True) if columns else [theirs]
+        if [type(v) for v in ours] != [type(v) for row in rows for v in row]:
+            raise ValueError(f"{self.model.__name__}: a field prepares values differently")
+        table = self.model._meta.db_table  # type: ignore[attr-defined]
+        converters = compiler.get_converters([f.get_col(table) for f in self.returning])
+        return sql, compiler, converters, columns
 
 
 class CompiledUpdate(Generic[M]):
@@ -297,8 +296,7 @@ class CompiledUpdate(Generic[M]):
         if not fields:
             return
         model = self.model
-        if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
-            raise ValueError(f"{model.__name__} has save signal receivers: use save()")
+        _refuse_save_receivers(model)
         conn = connections[using]
         opts = model._meta  # type: ignore[attr-defined]
         targets = [opts.get_field(name) for name in fields]
@@ -309,23 +307,33 @@ class CompiledUpdate(Generic[M]):
                 raise ValueError(f"{f.name}: CompiledUpdate takes plain values only")
             raw.append(value)
             values.append(f.get_db_prep_save(value, connection=conn))
+        params = [v for v in values if v is not None]  # Django writes NULL into the SQL
         key = (using, tuple(fields), tuple(v is None for v in values))
-        cache = self._local.__dict__.setdefault("compiled", {})
-        compiled = cache.get(key)
-        if compiled is None:
+        cache = _thread_cache(self._local)
+        sql = cache.get(key)
+        if sql is None:
             query = UpdateQuery(model)
             query.add_update_fields([(f, None, v) for f, v in zip(targets, raw, strict=True)])
             query.add_q(models.Q(pk=obj.pk))  # type: ignore[attr-defined]
             sql, theirs = query.get_compiler(using=using).as_sql()
-            ours = [v for v in values if v is not None]
-            if len(theirs) != len(ours) + 1 or [type(v) for v in ours] != [
-                type(v) for v in theirs[:-1]
-            ]:
+            if [type(v) for v in params] != [type(v) for v in theirs[:-1]]:
                 raise ValueError(f"{model.__name__}: a field prepares values differently")
-            compiled = cache[key] = sql
-        params = [v for v in values if v is not None]
+            cache[key] = sql
         params.append(opts.pk.get_db_prep_value(obj.pk, conn))  # type: ignore[attr-defined]
         with conn.cursor() as cursor:
-            cursor.execute(compiled, params)
+            cursor.execute(sql, params)
             if cursor.rowcount != 1:
                 raise DatabaseError(f"{model.__name__} {obj.pk} was not updated")  # type: ignore[attr-defined]
+
+
+def _refuse_save_receivers(model: Any) -> None:
+    """CompiledInsert and CompiledUpdate do not send the save signals, as bulk_create and
+    QuerySet.update do not: a model that has receivers must go through save()."""
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        raise ValueError(f"{model.__name__} has save signal receivers: use save()")
+
+
+def _thread_cache(local: threading.local) -> dict[Any, Any]:
+    """The compiled statements of the current thread (each thread compiles its own: a
+    compiler keeps the thread's connection)."""
+    return local.__dict__.setdefault("compiled", {})  # type: ignore[no-any-return]
