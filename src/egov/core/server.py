@@ -1,7 +1,8 @@
 """Run egov's WSGI application under Granian, in-process (``egov serve`` and ``egov demo``).
 
 Granian (a Rust HTTP server with a WSGI interface) replaced gunicorn in session 6: the same
-requests cost about 0.3 ms less CPU each (docs/decisions.md, "The web server").
+requests cost about 0.3 ms less CPU each (docs/architecture.md, "Decisions and their
+reasons").
 """
 
 from __future__ import annotations

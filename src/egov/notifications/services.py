@@ -214,8 +214,9 @@ def outbox_enqueue_many(
     notifications: list[Notification], *, new_keys: bool = False
 ) -> list[OutboxMessage]:
     """``outbox_enqueue`` for several messages at once (e.g. the channels of one event), in
-    the caller's transaction: one query for the duplicates and one INSERT for them all. Returns the messages in the given order (for a duplicate, the one already in
-    the outbox). All are checked before any is written.
+    the caller's transaction: one query for the duplicates and one INSERT for them all.
+    Returns the messages in the given order (for a duplicate, the one already in the outbox).
+    All are checked before any is written.
 
     ``new_keys=True`` is for callers whose keys cannot be in the outbox yet (they contain a
     version the caller holds locked): the duplicate check is skipped, and a duplicate makes
