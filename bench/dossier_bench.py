@@ -801,10 +801,22 @@ def load_dossiers(n: int, seed: int, world: World) -> None:
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))"
                 )
-        old = connection.connection.autocommit
-        connection.connection.autocommit = True
+        vacuum_analyze()
+
+
+def vacuum_analyze(*tables: str) -> None:
+    """``VACUUM (ANALYZE)`` of ``tables`` (all of them when none is named) on PostgreSQL,
+    which refuses to run it inside a transaction: on Django's connection, in autocommit."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    old = connection.connection.autocommit
+    connection.connection.autocommit = True
+    try:
         with connection.connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+            names = ", ".join(connection.ops.quote_name(t) for t in tables)
+            cursor.execute(f"VACUUM (ANALYZE) {names}".strip())
+    finally:
         connection.connection.autocommit = old
 
 
@@ -826,16 +838,7 @@ def settle_database() -> None:
 
     tables = [m._meta.db_table for m in (Dossier, DossierEvent, AuditChainHead, AuditRecord,
                                          OutboxMessage, StatsQueue)]  # fmt: skip
-    connection.ensure_connection()
-    old = connection.connection.autocommit
-    connection.connection.autocommit = True
-    try:
-        with connection.connection.cursor() as cursor:
-            cursor.execute(
-                f"VACUUM (ANALYZE) {', '.join(f'{t!r}'.replace(chr(39), chr(34)) for t in tables)}"
-            )
-    finally:
-        connection.connection.autocommit = old
+    vacuum_analyze(*tables)
 
 
 def topup_submitted(k: int, seed: int, world: World) -> list[dict[str, Any]]:
