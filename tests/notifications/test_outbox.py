@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -382,3 +383,24 @@ def test_retry_gives_a_failed_message_a_fresh_series(world):
     assert len(mail.outbox) == 1
     with pytest.raises(ValidationFailed):
         outbox_message_retry(actor=world.admin, message=message)
+
+
+def test_message_ids_are_version_7_uuids_in_time_order(db, monkeypatch):
+    # Time-ordered ids keep each insert at the right edge of the outbox's unique index.
+    from egov.notifications import models as outbox_models
+
+    clock = iter([1_795_000_000_000_000_000 + i * 1_000_000 for i in range(50)])
+    with monkeypatch.context() as m:
+        m.delattr(outbox_models.uuid, "uuid7", raising=False)  # egov's own, on any Python
+        m.setattr(outbox_models.time, "time_ns", lambda: next(clock))
+        ids = [outbox_models.uuid7() for _ in range(50)]
+    assert {u.version for u in ids} == {7}
+    assert {u.variant for u in ids} == {uuid.RFC_4122}
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 50
+    assert ids[0].int >> 80 == 1_795_000_000_000  # the first 48 bits: Unix time in ms
+    with transaction.atomic():
+        [message] = services.outbox_enqueue_many(
+            [services.Notification(channel="sms", recipient="0912345678", body="x")]
+        )
+    assert message.uuid.version == 7

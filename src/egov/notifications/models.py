@@ -8,6 +8,8 @@ failed too many times. See ``services`` for the life of a message.
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 
 from django.db import models
@@ -29,9 +31,25 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+def uuid7() -> uuid.UUID:
+    """A version 7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, then 74 random bits.
+
+    Time-ordered, so each new message id lands at the right edge of the unique index instead
+    of on a random page of it (with version 4 ids, an insert into a large outbox dirtied a
+    random index page and, after each checkpoint, wrote that whole page to the WAL). Python
+    3.14's ``uuid.uuid7`` is used when there is one.
+    """
+    if hasattr(uuid, "uuid7"):
+        return uuid.uuid7()  # type: ignore[no-any-return]  # Python >= 3.14
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10))
+    value = value & ~(0xF << 76) | 0x7 << 76  # the version, over 4 of the 80 random bits
+    value = value & ~(0x3 << 62) | 0x2 << 62  # and the variant (RFC 4122's), over 2 more
+    return uuid.UUID(int=value)
+
+
 class OutboxMessage(models.Model):
     # Stable across retries: gateways use it to drop a message they have already accepted.
-    uuid = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("message id"), default=uuid7, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     # An email address, a mobile number in +84 form, or a Zalo user id.
     recipient = models.CharField(_("recipient"), max_length=254)
