@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, signals
@@ -246,3 +248,27 @@ def test_compiled_update_refuses_what_save_refuses():
     OutboxMessage.objects.filter(pk=message.pk).delete()
     with pytest.raises(DatabaseError, match="was not updated"):
         updates.save(message, ["attempts"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a psycopg loader")
+def test_timestamptz_columns_are_read_by_psycopgs_compiled_loader(world):
+    from psycopg import _cmodule
+
+    connection.ensure_connection()
+    with connection.cursor() as cursor:  # Django's create_cursor would put its own back
+        cursor.execute(
+            "SELECT '2026-07-01 07:30:00.123456+07'::timestamptz, NULL::timestamptz, %s",
+            [timezone.now()],
+        )
+        moment, null, now = cursor.fetchone()
+    loader = connection.connection.adapters.get_loader(1184, 0)  # timestamptz, text
+    assert loader.__name__ == "UtcTimestamptzLoader"
+    if _cmodule._psycopg is not None:
+        assert loader(1184, connection.connection).load.__self__.__class__ is (
+            _cmodule._psycopg.TimestamptzLoader
+        )
+    assert moment == datetime(2026, 7, 1, 0, 30, 0, 123456, tzinfo=UTC)
+    assert moment.tzinfo is UTC and now.tzinfo is UTC  # the same object Django's loader gives
+    assert null is None
+    joined = world.citizen.date_joined
+    assert User.objects.get(pk=world.citizen.pk).date_joined == joined  # through the ORM

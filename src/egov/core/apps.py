@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +20,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate (and flush): the audit chains' heads exist, as many as configured.
         post_migrate.connect(_audit_chains_ensure, sender=self)
+        from egov.core.db import native_timestamptz_loader
+
+        connection_created.connect(native_timestamptz_loader)

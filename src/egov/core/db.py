@@ -1,8 +1,11 @@
 """Database helpers: start-up checks, and the tools of the hot write path: prepared
-statements on PostgreSQL, and ORM queries, inserts and updates compiled once per thread."""
+statements on PostgreSQL, ORM queries, inserts and updates compiled once per thread, and
+psycopg's compiled loader for ``timestamptz`` columns."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -337,3 +340,47 @@ def _thread_cache(local: threading.local) -> dict[Any, Any]:
     """The compiled statements of the current thread (each thread compiles its own: a
     compiler keeps the thread's connection)."""
     return local.__dict__.setdefault("compiled", {})  # type: ignore[no-any-return]
+
+
+def native_timestamptz_loader(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On a new PostgreSQL connection, read ``timestamptz`` columns with psycopg's compiled
+    loader (connected to ``connection_created`` by the core app).
+
+    Django registers a loader of its own, written in Python on top of psycopg's Python one,
+    that only replaces each value's time zone by the connection's (UTC). Where the session's
+    time zone is UTC already, psycopg's compiled loader gives the same value, with the same
+    ``datetime.timezone.utc``, at a fifth of the cost: a dossier row has nine such columns,
+    and reading them was 5% of a transition's Python time. Nothing changes on SQLite, with a
+    database ``TIME_ZONE``, or without psycopg's compiled module.
+    """
+    if connection.vendor != "postgresql" or connection.timezone is not dt.UTC:
+        return
+    loader = _native_loader_class()
+    pg = connection.connection
+    if loader is not None and pg.pgconn.parameter_status(b"TimeZone") == b"UTC":
+        pg.adapters.register_loader("timestamptz", loader)
+
+
+@functools.cache
+def _native_loader_class() -> type | None:
+    from psycopg import _cmodule
+    from psycopg.adapt import Loader
+
+    native = getattr(_cmodule._psycopg, "TimestamptzLoader", None)  # None: pure Python psycopg
+    if native is None:
+        return None
+
+    class UtcTimestamptzLoader(Loader):
+        # What Django's DatabaseWrapper.create_cursor compares with the connection's time
+        # zone before registering its own loader again on each cursor.
+        timezone = dt.UTC
+
+        def __init__(self, oid: int, context: Any = None) -> None:
+            super().__init__(oid, context)
+            # The compiled loader cannot be subclassed; psycopg calls this attribute.
+            self.load = native(oid, context).load  # type: ignore[method-assign,misc]
+
+        def load(self, data: Any) -> Any:  # replaced on each instance, above
+            raise NotImplementedError
+
+    return UtcTimestamptzLoader
