@@ -11,8 +11,19 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
+from pydantic import BaseModel
 
 from egov.core.errors import EgovError
+
+
+class Out(BaseModel):
+    """The schema of an answer the view builds as a dict (a plain pydantic model).
+
+    Ninja's ``Schema`` reads every field of every nested object through a Python getter so
+    that it can take ORM objects; from a dict that made validating a dossier with its events
+    eight times slower (77 against 9 microseconds). An answer built from model instances
+    keeps ``Schema``.
+    """
 
 
 class ErrorDetail(Schema):

@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile as NinjaUploadedFile
 from ninja.responses import Status
 
-from egov.core.api import ERROR_RESPONSES
+from egov.core.api import ERROR_RESPONSES, Out
 from egov.core.db import CompiledQuery, prepared_statements
 from egov.core.errors import ValidationFailed
 from egov.core.http import request_user
@@ -28,7 +28,7 @@ from egov.procedures.models import Procedure
 router = Router(tags=["dossiers"])
 
 
-class EventOut(Schema):
+class EventOut(Out):
     at: datetime
     action: str
     actor: str
@@ -38,7 +38,7 @@ class EventOut(Schema):
     data: dict[str, Any] = Field({}, description="Details of the action (amount, assignee…).")
 
 
-class DossierOut(Schema):
+class DossierOut(Out):
     id: int
     code: str
     procedure_code: str
@@ -66,7 +66,7 @@ class DossierOut(Schema):
     )
 
 
-class PublicDossierOut(Schema):
+class PublicDossierOut(Out):
     code: str
     procedure_name: str
     state_label: str
