@@ -1171,6 +1171,7 @@ def run_wrk_transitions(server: Server, data_dir: Path, plan: dict[str, Any]) ->
         raise SystemExit(f"wrk failed:\n{proc.stdout}\n{proc.stderr}")
     result: dict[str, Any] = {"successes": [], "pending": [], "errors": [], "gets": 0}
     status: Counter[str] = Counter()
+    duration_us, sockets = 0, 0
     for line in out.read_text().splitlines():
         kind, _, rest = line.partition(" ")
         if kind == "S":
@@ -1189,6 +1190,8 @@ def run_wrk_transitions(server: Server, data_dir: Path, plan: dict[str, Any]) ->
             duration_us = int(fields[1])
             sockets = sum(int(f) for f in fields[2:6])
             result["p50_ms"], result["p99_ms"] = int(fields[8]) / 1000, int(fields[9]) / 1000
+    if not duration_us:
+        raise SystemExit(f"wrk's report has no totals line: {out}")
     if sockets:
         result["errors"].append(f"{sockets} socket errors (connect, read, write, timeout)")
     result["status"] = dict(status)
@@ -1273,8 +1276,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     only = set(args.only.split(","))
-    if shutil.which("wrk") is None and "lookup" in only:
-        raise SystemExit("wrk is needed for the lookup runs: apt-get install -y wrk")
+    if shutil.which("wrk") is None and ({"lookup", "distinct"} & set(only)):
+        raise SystemExit("wrk is needed for the lookup and transition runs: apt-get install -y wrk")
 
     data_dir = configure(args.db)
     if args.reload:
