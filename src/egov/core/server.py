@@ -7,6 +7,7 @@ reasons").
 
 from __future__ import annotations
 
+import gc
 import os
 
 from django.core.management import call_command
@@ -15,6 +16,23 @@ from django.db import connections
 # An idle request thread is kept this long (Granian's maximum) before it stops: each thread
 # holds a database connection, and a short timeout would reopen connections under light load.
 THREAD_IDLE_SECONDS = 600
+
+
+def freeze_startup_heap() -> None:
+    """Load the URL map (every view and API module), then move everything alive to the
+    garbage collector's permanent generation (``gc.freeze``), in each server worker.
+
+    A worker holds about 140,000 objects from start-up that live as long as it does. Each
+    full collection scanned them all: about 90 ms on this project's 2-core test machine,
+    during which the worker's other threads wait for the interpreter, a pause that lands in
+    the slowest requests. Frozen, they are never scanned; objects made later are collected as
+    before, and start-up garbage is collected first so that none is kept.
+    """
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (imports the views, as a first request would)
+    gc.collect()
+    gc.freeze()
 
 
 def collect_static() -> None:
