@@ -18,6 +18,7 @@ from egov.core.db import (
     CompiledUpdate,
     prepare_enabled,
     prepared_statements,
+    writes_together,
 )
 from egov.notifications.models import OutboxMessage
 from egov.organizations.models import Agency
@@ -248,6 +249,50 @@ def test_compiled_update_refuses_what_save_refuses():
     OutboxMessage.objects.filter(pk=message.pk).delete()
     with pytest.raises(DatabaseError, match="was not updated"):
         updates.save(message, ["attempts"])
+
+
+def test_writes_together_run_as_one_statement_at_the_end_of_the_block():
+    inserts, updates = CompiledInsert(OutboxMessage), CompiledUpdate(OutboxMessage)
+    old = _message(1)
+    old.save()
+    for round_ in range(2):  # the second round runs the statements compiled by the first
+        single, several = _message(10 + round_), [_message(20 + 3 * round_ + i) for i in range(3)]
+        old.attempts = round_ + 5
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            with writes_together():
+                inserts.create(single)
+                updates.save(old, ["attempts"])
+                inserts.create(*several)
+                if connection.vendor == "postgresql":
+                    assert single.pk is None  # recorded, not run yet
+            written = [q for q in queries.captured_queries if "outboxmessage" in q["sql"]]
+        # PostgreSQL: one statement for the five rows and the update; SQLite: one each.
+        assert len(written) == (1 if connection.vendor == "postgresql" else 3)
+        for message in [single, *several]:
+            assert message.pk is not None and not message._state.adding
+            assert OutboxMessage.objects.get(pk=message.pk).body == message.body
+        assert [m.pk for m in several] == sorted(m.pk for m in several)  # keys in row order
+        assert OutboxMessage.objects.get(pk=old.pk).attempts == round_ + 5
+
+
+def test_writes_together_write_nothing_after_an_error_and_check_updates():
+    inserts, updates = CompiledInsert(OutboxMessage), CompiledUpdate(OutboxMessage)
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), writes_together():
+        inserts.create(_message(1))
+        1 / 0  # noqa: B018
+    assert not OutboxMessage.objects.exists()
+    gone = _message(2)
+    gone.save()
+    OutboxMessage.objects.filter(pk=gone.pk).delete()
+    kept = _message(3)
+    with (
+        pytest.raises(DatabaseError, match="was not updated"),
+        transaction.atomic(),
+        writes_together(),
+    ):
+        inserts.create(kept)
+        updates.save(gone, ["attempts"])
+    assert not OutboxMessage.objects.exists()  # the transaction rolled the insert back too
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a psycopg loader")

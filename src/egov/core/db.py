@@ -9,6 +9,7 @@ import functools
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -230,6 +231,15 @@ class CompiledInsert(Generic[M]):
         if compiled is None:
             compiled = cache[(using, len(objs))] = self._compile(objs, using)
         sql, compiler, converters = compiled
+        batch = _BATCH.get()
+        if (
+            batch is not None
+            and batch.using == using
+            and not converters
+            and len(self.returning) == 1
+        ):
+            batch.insert(sql, self._params(objs, conn), objs, self.returning)
+            return
         with conn.cursor() as cursor:
             cursor.execute(sql, self._params(objs, conn))
             returned = cursor.fetchall()
@@ -318,10 +328,82 @@ class CompiledUpdate(Generic[M]):
                 raise ValueError(f"{model.__name__}: a field prepares values differently")
             cache[key] = sql
         params.append(opts.pk.get_db_prep_value(obj.pk, conn))  # type: ignore[attr-defined]
+        batch = _BATCH.get()
+        if batch is not None and batch.using == using:
+            batch.update(sql, params, f"{model.__name__} {obj.pk}")  # type: ignore[attr-defined]
+            return
         with conn.cursor() as cursor:
             cursor.execute(sql, params)
             if cursor.rowcount != 1:
                 raise DatabaseError(f"{model.__name__} {obj.pk} was not updated")  # type: ignore[attr-defined]
+
+
+class _Batch:
+    """The writes of a ``writes_together`` block, run as one statement when it ends."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+        # (SQL, its parameters, what the statement's column of the result is, its check)
+        self.parts: list[tuple[str, list[Any], str, Callable[[Any], None]]] = []
+
+    def insert(
+        self, sql: str, params: list[Any], objs: tuple[Any, ...], returning: list[Any]
+    ) -> None:
+        (key,) = returning  # CompiledInsert runs at once an insert that returns more
+
+        def done(keys: list[Any] | None) -> None:
+            keys = keys or []
+            if len(keys) != len(objs):
+                raise DatabaseError(f"{len(objs)} rows inserted, {len(keys)} keys returned")
+            for obj, value in zip(objs, keys, strict=True):
+                setattr(obj, key.attname, value)
+                obj._state.adding = False
+                obj._state.db = self.using
+
+        # The keys come from a sequence: in key order, they are in the rows' order.
+        column = f'SELECT array_agg("{key.column}" ORDER BY "{key.column}") FROM'
+        self.parts.append((sql, params, column, done))
+
+    def update(self, sql: str, params: list[Any], label: str) -> None:
+        def done(count: int) -> None:
+            if count != 1:
+                raise DatabaseError(f"{label} was not updated")
+
+        self.parts.append((f"{sql} RETURNING 1", params, "SELECT count(*) FROM", done))
+
+    def run(self) -> None:
+        if not self.parts:
+            return
+        ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, *_rest) in enumerate(self.parts))
+        columns = ", ".join(f"({part[2]} w{i})" for i, part in enumerate(self.parts))
+        params = [value for part in self.parts for value in part[1]]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"WITH {ctes} SELECT {columns}", params)
+            row = cursor.fetchone()
+        for part, value in zip(self.parts, row, strict=True):
+            part[3](value)
+
+
+_BATCH: ContextVar[_Batch | None] = ContextVar("egov_write_batch", default=None)
+
+
+@contextmanager
+def writes_together(using: str = "default") -> Iterator[None]:
+    """Within the block, ``CompiledInsert`` and ``CompiledUpdate`` on PostgreSQL only record
+    their statements; when it ends they run as one statement (data-modifying CTEs) and the
+    new keys are set, an update that found no row raises DatabaseError. One round trip
+    instead of one each: use it around writes that need no result from one another before
+    the block ends. Elsewhere (SQLite, nested blocks) each runs at once, as usual."""
+    if connections[using].vendor != "postgresql" or _BATCH.get() is not None:
+        yield
+        return
+    batch = _Batch(using)
+    token = _BATCH.set(batch)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    batch.run()
 
 
 def _refuse_save_receivers(model: Any) -> None:

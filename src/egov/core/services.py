@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from egov.core.audit import GENESIS_HASH, normalize_changes, record_hash
-from egov.core.db import CompiledInsert, CompiledQuery, CompiledUpdate
+from egov.core.db import CompiledInsert, CompiledQuery, CompiledUpdate, writes_together
 from egov.core.models import AuditChainHead, AuditRecord
 
 if TYPE_CHECKING:
@@ -70,9 +70,10 @@ def audit_record_create(
     }
     digest = record_hash(**fields)  # the chain is not hashed: prev_hash ties a record to it
     record = AuditRecord(chain=head.pk, hash=digest, **fields)
-    _INSERT_RECORD.create(record)  # append-only: AuditRecord.save() would only check that
     head.last_seq, head.last_hash = record.seq, digest
-    _UPDATE_HEAD.save(head, ["last_seq", "last_hash"])
+    with writes_together():  # one statement on PostgreSQL
+        _INSERT_RECORD.create(record)  # append-only: AuditRecord.save() would only check that
+        _UPDATE_HEAD.save(head, ["last_seq", "last_hash"])
     return record
 
 

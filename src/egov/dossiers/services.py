@@ -27,7 +27,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalize_email, normalize_mobile_phone
-from egov.core.db import CompiledInsert, CompiledQuery, CompiledUpdate, prepared_statements
+from egov.core.db import (
+    CompiledInsert,
+    CompiledQuery,
+    CompiledUpdate,
+    prepared_statements,
+    writes_together,
+)
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.files import upload_problem
 from egov.core.services import audit_record_create
@@ -452,10 +458,11 @@ def _finish(
     dossier.version += 1
     # Only the columns the action changed since _begin read the row: a shorter UPDATE.
     loaded = dossier._loaded_row  # type: ignore[attr-defined]
-    _UPDATE_DOSSIER.save(dossier, [k for k, v in _row(dossier).items() if loaded[k] != v])
-    _event(dossier, actor, action, old_state, dossier.state, now, comment=comment, **event)
-    _notify(dossier, action, note)
-    stats_services.dossier_changed(dossier_id=dossier.pk)  # one queue row, no shared counter
+    with writes_together():  # one statement on PostgreSQL: nothing here reads them back
+        _UPDATE_DOSSIER.save(dossier, [k for k, v in _row(dossier).items() if loaded[k] != v])
+        _event(dossier, actor, action, old_state, dossier.state, now, comment=comment, **event)
+        _notify(dossier, action, note)
+        stats_services.dossier_changed(dossier_id=dossier.pk)  # one queue row, no shared counter
     # Last: the audit chain's head row stays locked until the commit, so hold it briefly.
     audit_record_create(
         actor=actor,
