@@ -275,6 +275,21 @@ def test_writes_together_run_as_one_statement_at_the_end_of_the_block():
         assert OutboxMessage.objects.get(pk=old.pk).attempts == round_ + 5
 
 
+def test_writes_together_inside_another_block_joins_it():
+    inserts = CompiledInsert(OutboxMessage)
+    outer, inner = _message(1), _message(2)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        with writes_together():
+            inserts.create(outer)
+            with writes_together():
+                inserts.create(inner)
+            if connection.vendor == "postgresql":
+                assert inner.pk is None  # written with the outer block's statement
+        written = [q for q in queries.captured_queries if "outboxmessage" in q["sql"]]
+    assert len(written) == (1 if connection.vendor == "postgresql" else 2)
+    assert outer.pk is not None and inner.pk is not None and inner.pk > outer.pk
+
+
 def test_writes_together_write_nothing_after_an_error_and_check_updates():
     inserts, updates = CompiledInsert(OutboxMessage), CompiledUpdate(OutboxMessage)
     with pytest.raises(ZeroDivisionError), transaction.atomic(), writes_together():

@@ -393,7 +393,8 @@ def writes_together(using: str = "default") -> Iterator[None]:
     their statements; when it ends they run as one statement (data-modifying CTEs) and the
     new keys are set, an update that found no row raises DatabaseError. One round trip
     instead of one each: use it around writes that need no result from one another before
-    the block ends. Elsewhere (SQLite, nested blocks) each runs at once, as usual."""
+    the block ends. On SQLite each runs at once, as usual; a block inside another adds its
+    writes to the outer one's."""
     if connections[using].vendor != "postgresql" or _BATCH.get() is not None:
         yield
         return
