@@ -238,13 +238,26 @@ class CompiledInsert(Generic[M]):
             and not converters
             and len(self.returning) == 1
         ):
-            batch.insert(sql, self._params(objs, conn), objs, self.returning)
+            (key,) = self.returning
+            batch.add(
+                sql,
+                self._params(objs, conn),
+                # The keys come from a sequence: in key order, they are in the rows' order.
+                f'SELECT array_agg("{key.column}" ORDER BY "{key.column}") FROM',
+                lambda keys: self._set_keys(objs, [(k,) for k in keys or ()], using),
+            )
             return
         with conn.cursor() as cursor:
             cursor.execute(sql, self._params(objs, conn))
             returned = cursor.fetchall()
         if converters:
             returned = list(compiler.apply_converters(returned, converters))
+        self._set_keys(objs, returned, using)
+
+    def _set_keys(self, objs: tuple[M, ...], returned: list[Any], using: str) -> None:
+        """Give ``objs`` the values the INSERT returned (a row each): they are saved now."""
+        if len(returned) != len(objs):
+            raise DatabaseError(f"{len(objs)} rows inserted, {len(returned)} keys returned")
         for obj, keys in zip(objs, returned, strict=True):
             for f, value in zip(self.returning, keys, strict=True):
                 setattr(obj, f.attname, value)
@@ -328,14 +341,25 @@ class CompiledUpdate(Generic[M]):
                 raise ValueError(f"{model.__name__}: a field prepares values differently")
             cache[key] = sql
         params.append(opts.pk.get_db_prep_value(obj.pk, conn))  # type: ignore[attr-defined]
+        label = f"{model.__name__} {obj.pk}"  # type: ignore[attr-defined]
         batch = _BATCH.get()
         if batch is not None and batch.using == using:
-            batch.update(sql, params, f"{model.__name__} {obj.pk}")  # type: ignore[attr-defined]
+            batch.add(
+                f"{sql} RETURNING 1",
+                params,
+                "SELECT count(*) FROM",
+                lambda count: _check_updated(count, label),
+            )
             return
         with conn.cursor() as cursor:
             cursor.execute(sql, params)
-            if cursor.rowcount != 1:
-                raise DatabaseError(f"{model.__name__} {obj.pk} was not updated")  # type: ignore[attr-defined]
+            _check_updated(cursor.rowcount, label)
+
+
+def _check_updated(count: int, label: str) -> None:
+    """As ``Model.save`` does, refuse an UPDATE that found no row."""
+    if count != 1:
+        raise DatabaseError(f"{label} was not updated")
 
 
 class _Batch:
@@ -343,45 +367,24 @@ class _Batch:
 
     def __init__(self, using: str) -> None:
         self.using = using
-        # (SQL, its parameters, what the statement's column of the result is, its check)
+        # (a statement, its parameters, the query of its column in the result, what to do
+        # with that column's value)
         self.parts: list[tuple[str, list[Any], str, Callable[[Any], None]]] = []
 
-    def insert(
-        self, sql: str, params: list[Any], objs: tuple[Any, ...], returning: list[Any]
-    ) -> None:
-        (key,) = returning  # CompiledInsert runs at once an insert that returns more
-
-        def done(keys: list[Any] | None) -> None:
-            keys = keys or []
-            if len(keys) != len(objs):
-                raise DatabaseError(f"{len(objs)} rows inserted, {len(keys)} keys returned")
-            for obj, value in zip(objs, keys, strict=True):
-                setattr(obj, key.attname, value)
-                obj._state.adding = False
-                obj._state.db = self.using
-
-        # The keys come from a sequence: in key order, they are in the rows' order.
-        column = f'SELECT array_agg("{key.column}" ORDER BY "{key.column}") FROM'
-        self.parts.append((sql, params, column, done))
-
-    def update(self, sql: str, params: list[Any], label: str) -> None:
-        def done(count: int) -> None:
-            if count != 1:
-                raise DatabaseError(f"{label} was not updated")
-
-        self.parts.append((f"{sql} RETURNING 1", params, "SELECT count(*) FROM", done))
+    def add(self, sql: str, params: list[Any], result: str, done: Callable[[Any], None]) -> None:
+        self.parts.append((sql, params, result, done))
 
     def run(self) -> None:
         if not self.parts:
             return
         ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, *_rest) in enumerate(self.parts))
-        columns = ", ".join(f"({part[2]} w{i})" for i, part in enumerate(self.parts))
-        params = [value for part in self.parts for value in part[1]]
+        columns = ", ".join(f"({result} w{i})" for i, (_s, _p, result, _d) in enumerate(self.parts))
+        params = [value for _s, part, _r, _d in self.parts for value in part]
         with connections[self.using].cursor() as cursor:
             cursor.execute(f"WITH {ctes} SELECT {columns}", params)
             row = cursor.fetchone()
-        for part, value in zip(self.parts, row, strict=True):
-            part[3](value)
+        for (_s, _p, _r, done), value in zip(self.parts, row, strict=True):
+            done(value)
 
 
 _BATCH: ContextVar[_Batch | None] = ContextVar("egov_write_batch", default=None)
