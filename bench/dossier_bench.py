@@ -1066,6 +1066,23 @@ def _profiler(server: Server, seconds: int) -> Profiler:
     return Profiler(server, name, seconds, bool(name))
 
 
+def _drive(
+    server: Server, seconds: int, command: list[str], env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], float, float, float]:
+    """Run the load generator ``command`` against ``server`` (profiled if asked): returns
+    it, and the CPU seconds used meanwhile by the server's workers, by its database backends
+    and by the generator."""
+    profiler = _profiler(server, seconds)
+    meter = CpuMeter(server)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    app_cpu, db_cpu = meter.stop()
+    profiler.wait()
+    client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return proc, app_cpu, db_cpu, client_cpu
+
+
 def run_wrk(
     server: Server,
     path: str,
@@ -1075,9 +1092,9 @@ def run_wrk(
     seed: int,
     method: str = "GET",
 ) -> dict[str, Any]:
-    profiler = _profiler(server, seconds)
-    meter = CpuMeter(server)
-    out = subprocess.run(
+    proc, app_cpu, db_cpu, _client = _drive(
+        server,
+        seconds,
         [
             "wrk",
             "-t2",
@@ -1094,12 +1111,9 @@ def run_wrk(
             str(seed),
             method,
         ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    app_cpu, db_cpu = meter.stop()
-    profiler.wait()
+    )
+    proc.check_returncode()
+    out = proc.stdout
     match = re.search(r"WRKJSON (\{.*\})", out)
     if not match:
         raise SystemExit(f"wrk said:\n{out}")
@@ -1123,16 +1137,11 @@ def run_client(server: Server, data_dir: Path, plan: dict[str, Any]) -> dict[str
     plan = {"host": "127.0.0.1", "port": server.port, **plan}
     path = data_dir / f"plan-{plan['scenario']}.json"
     path.write_text(json.dumps(plan))
-    profiler = _profiler(server, plan["duration"])
-    meter = CpuMeter(server)
-    proc = subprocess.run(
+    proc, app_cpu, db_cpu, _client = _drive(
+        server,
+        plan["duration"],
         [sys.executable, str(Path(__file__).resolve()), "_client", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
     )
-    app_cpu, db_cpu = meter.stop()
-    profiler.wait()
     if proc.returncode != 0:
         raise SystemExit(f"the client failed:\n{proc.stderr}")
     result = json.loads(proc.stdout)
@@ -1154,19 +1163,14 @@ def run_wrk_transitions(server: Server, data_dir: Path, plan: dict[str, Any]) ->
     out = data_dir / "transitions-wrk.txt"
     out.unlink(missing_ok=True)
     n = plan["concurrency"]
-    profiler = _profiler(server, plan["duration"])
-    meter = CpuMeter(server)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run(
+    proc, app_cpu, db_cpu, client_cpu = _drive(
+        server,
+        plan["duration"],
         ["wrk", f"-t{n}", f"-c{n}", f"-d{plan['duration']}s", "--timeout", "30s",
          "-s", str(BENCH_DIR / "dossier_transitions.lua"), f"http://127.0.0.1:{server.port}",
          "--", str(dossiers), str(n), str(tokens)],
-        capture_output=True, text=True, check=False,
         env={**os.environ, "EGOV_WRK_OUT": str(out)},
     )  # fmt: skip
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    app_cpu, db_cpu = meter.stop()
-    profiler.wait()
     if proc.returncode != 0 or not out.exists():
         raise SystemExit(f"wrk failed:\n{proc.stdout}\n{proc.stderr}")
     result: dict[str, Any] = {"successes": [], "pending": [], "errors": [], "gets": 0}
@@ -1196,7 +1200,7 @@ def run_wrk_transitions(server: Server, data_dir: Path, plan: dict[str, Any]) ->
         result["errors"].append(f"{sockets} socket errors (connect, read, write, timeout)")
     result["status"] = dict(status)
     result["elapsed"] = duration_us / 1e6
-    result["client_cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result["client_cpu_s"] = client_cpu
     result["app_cpu_s"], result["db_cpu_s"] = app_cpu, db_cpu
     return result
 
