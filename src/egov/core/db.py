@@ -341,25 +341,24 @@ class CompiledUpdate(Generic[M]):
                 raise ValueError(f"{model.__name__}: a field prepares values differently")
             cache[key] = sql
         params.append(opts.pk.get_db_prep_value(obj.pk, conn))  # type: ignore[attr-defined]
-        label = f"{model.__name__} {obj.pk}"  # type: ignore[attr-defined]
         batch = _BATCH.get()
         if batch is not None and batch.using == using:
             batch.add(
                 f"{sql} RETURNING 1",
                 params,
                 "SELECT count(*) FROM",
-                lambda count: _check_updated(count, label),
+                lambda count: _check_updated(count, obj),
             )
             return
         with conn.cursor() as cursor:
             cursor.execute(sql, params)
-            _check_updated(cursor.rowcount, label)
+            _check_updated(cursor.rowcount, obj)
 
 
-def _check_updated(count: int, label: str) -> None:
+def _check_updated(count: int, obj: Any) -> None:
     """As ``Model.save`` does, refuse an UPDATE that found no row."""
     if count != 1:
-        raise DatabaseError(f"{label} was not updated")
+        raise DatabaseError(f"{type(obj).__name__} {obj.pk} was not updated")
 
 
 class _Batch:
