@@ -98,3 +98,101 @@ def test_me_lists_roles(client, world):
             "role_label": roles[0]["role_label"],
         }
     ]
+
+
+# --- Every answer under /api/v1/ is JSON (issue 15) ----------------------------------------
+
+
+def test_unknown_paths_answer_the_json_error(client, db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)  # a stray POST is not a CSRF failure either
+    for response in [
+        client.get("/api/v1/no-such-thing"),
+        client.get("/api/v1/"),
+        client.get("/api/v1/procedures/1.000001/nothing/here"),
+        client.get("/api/v1/api/v1/health"),
+        strict.post("/api/v1/no-such-thing", {"a": "b"}),
+        strict.delete("/api/v1/no/such/thing"),
+    ]:
+        assert response["Content-Type"].startswith("application/json"), response.content
+        error = assert_error(response, 404, "not_found")
+        assert "/api/v1/docs" in error["message"]
+    vi = client.get("/api/v1/no-such-thing").json()["error"]["message"]
+    en = client.get("/api/v1/no-such-thing", HTTP_ACCEPT_LANGUAGE="en").json()["error"]["message"]
+    assert en.startswith("There is no API endpoint at /api/v1/no-such-thing.")
+    assert vi != en and "/api/v1/no-such-thing" in vi
+
+
+def test_a_trailing_slash_is_an_unknown_path_that_names_the_right_one(client, db):
+    error = assert_error(
+        client.get("/api/v1/procedures/", HTTP_ACCEPT_LANGUAGE="en"), 404, "not_found"
+    )
+    assert "Did you mean /api/v1/procedures?" in error["message"]
+    error = assert_error(client.get("/api/v1/health/", HTTP_ACCEPT_LANGUAGE="en"), 404, "not_found")
+    assert "Did you mean /api/v1/health?" in error["message"]
+    # no hint when the other spelling does not exist either
+    error = assert_error(
+        client.get("/api/v1/nothing/", HTTP_ACCEPT_LANGUAGE="en"), 404, "not_found"
+    )
+    assert "Did you mean" not in error["message"]
+    # the right spelling still works
+    assert client.get("/api/v1/health").status_code == 200
+
+
+def test_a_wrong_method_is_a_json_405_with_allow(client, db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    for response in [client.delete("/api/v1/health"), strict.post("/api/v1/health")]:
+        assert_error(response, 405, "method_not_allowed")
+        assert response["Allow"] == "GET"
+    en = client.put("/api/v1/sectors", HTTP_ACCEPT_LANGUAGE="en").json()["error"]["message"]
+    vi = client.put("/api/v1/sectors").json()["error"]["message"]
+    assert en == "This address does not take PUT requests; it takes GET."
+    assert vi != en and "PUT" in vi
+
+
+# --- Authentication before CSRF (issue 15) -------------------------------------------------
+
+
+def test_a_write_without_credentials_is_401_not_a_csrf_failure(db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/api/v1/dossiers", {"procedure": "x"})
+    error = assert_error(response, 401, "not_authenticated")
+    assert "CSRF" not in error["message"]
+    assert_error(
+        strict.delete("/api/v1/auth/tokens/1", HTTP_AUTHORIZATION="Bearer egov_wrong"),
+        401,
+        "not_authenticated",
+    )
+
+
+def test_token_calls_skip_csrf_and_session_writes_need_it(world):
+    from django.middleware.csrf import get_token
+    from django.test import Client, RequestFactory
+
+    from egov.accounts.models import ApiToken
+    from egov.accounts.services import api_token_create
+
+    token, raw = api_token_create(user=world.citizen, name="t")
+    strict = Client(enforce_csrf_checks=True)
+    # A token call carries no CSRF token and is not checked, even with a session cookie.
+    strict.force_login(world.citizen)
+    response = strict.delete(f"/api/v1/auth/tokens/{token.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 204
+    assert not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).exists()
+    # The same write with only the session and no CSRF token is refused, and changes nothing.
+    other, _raw = api_token_create(user=world.citizen, name="u")
+    error = assert_error(strict.delete(f"/api/v1/auth/tokens/{other.pk}"), 403, "forbidden")
+    assert "CSRF" in error["message"]
+    assert ApiToken.objects.filter(pk=other.pk, revoked_at__isnull=True).exists()
+    # With the CSRF cookie and header it goes through.
+    request = RequestFactory().get("/")
+    csrf = get_token(request)
+    strict.cookies["csrftoken"] = request.META["CSRF_COOKIE"]
+    response = strict.delete(f"/api/v1/auth/tokens/{other.pk}", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 204
+    assert not ApiToken.objects.filter(pk=other.pk, revoked_at__isnull=True).exists()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
+from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BaseModel
 
 from egov.core.errors import EgovError
@@ -59,6 +64,28 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's signed-in session; a write must carry the CSRF token.
+
+    Ninja's own ``SessionAuth`` checks the CSRF token before it looks for a session, so a
+    write that carries no credentials at all was refused as a CSRF failure (403, "reload the
+    page") instead of 401. Here a request without a signed-in session is simply not
+    authenticated by this scheme (401 when no other scheme accepts it), and the CSRF check
+    applies only to a request that a session does authenticate. A bearer token is tried
+    first (``auth=[TokenAuth(), SessionAuth()]``), so token calls are never checked for CSRF.
+    """
+
+    param_name: str = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)  # the CSRF check (403), then authenticate()
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user
 
 
 def error_body(
@@ -124,3 +151,74 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DjangoPermissionDenied)
     def forbidden(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
         return respond(request, 403, "forbidden", _("You do not have permission to do this."))
+
+
+NOT_FOUND_URL_NAME = "api-not-found"
+
+
+class EgovAPI(NinjaAPI):
+    """A ``NinjaAPI`` that answers every request under its prefix in the one error format.
+
+    Ninja's URL map leaves three holes that Django fills with its HTML pages: a path no
+    operation has (including the same path with or without a trailing slash, and a path
+    parameter of the wrong type, as ``/dossiers/abc``), the API's root, and a method the
+    path does not take (plain-text 405). Here the root and a last, catch-all pattern answer
+    a JSON 404 (with the other spelling when only the trailing slash is wrong), and each
+    operation's view turns Ninja's 405 into a JSON 405 that keeps the ``Allow`` header.
+    Messages follow the language of the request (Accept-Language on /api/).
+    """
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if not isinstance(pattern, URLPattern):
+                continue
+            if pattern.name == "api-root":  # Ninja's raises Http404: Django's HTML page
+                pattern.callback = csrf_exempt(self.not_found_view)
+            elif pattern.name not in ("openapi-json", "openapi-view"):
+                pattern.callback = self._json_method_not_allowed(pattern.callback)
+        catch_all = re_path(r"^.*$", csrf_exempt(self.not_found_view), name=NOT_FOUND_URL_NAME)
+        return [*patterns, catch_all], app_name, namespace
+
+    def _json_method_not_allowed(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            response = view(request, *args, **kwargs)
+            if not isinstance(response, HttpResponseNotAllowed):
+                return response
+            allowed = response["Allow"]
+            answer = self.create_response(
+                request,
+                error_body(
+                    405,
+                    "method_not_allowed",
+                    _("This address does not take %(method)s requests; it takes %(allowed)s.")
+                    % {"method": request.method, "allowed": allowed},
+                ),
+                status=405,
+            )
+            answer["Allow"] = allowed
+            return answer
+
+        return wrapper
+
+    def not_found_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The JSON 404 for a path no operation has."""
+        path = request.path
+        other = path[:-1] if path.endswith("/") else f"{path}/"
+        try:
+            match = resolve(other, getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name not in (NOT_FOUND_URL_NAME, "api-root"):
+            message = _("There is no API endpoint at %(path)s. Did you mean %(other)s?") % {
+                "path": path,
+                "other": other,
+            }
+        else:
+            message = _("There is no API endpoint at %(path)s.") % {"path": path}
+        if self.docs_url:
+            docs = reverse(f"{self.urls_namespace}:openapi-view")
+            message = f"{message} " + _("The endpoints are listed at %(docs)s.") % {"docs": docs}
+        return self.create_response(request, error_body(404, "not_found", message), status=404)
