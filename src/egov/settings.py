@@ -169,6 +169,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = config.env_str("EGOV_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
+# Dates, date-times and number separators per language: egov/formats/<lang>/formats.py, shown
+# through egov.core.formats (the |when, |day, |money, |number filters of core/templatetags/egov).
+FORMAT_MODULE_PATH = ["egov.formats"]
 
 # --- Static and media files --------------------------------------------------------------
 STATIC_URL = "/static/"

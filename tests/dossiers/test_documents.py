@@ -288,7 +288,7 @@ def test_control_slip_follows_the_timeline(desk, world):
     assert f"Mã hồ sơ: {d.code}" in text and f"Người nộp hồ sơ: {APPLICANT.name}" in text
     assert "Cơ quan (bộ phận) giải quyết hồ sơ: Sở A" in text
     assert "Cơ quan phối hợp giải quyết hồ sơ: Sở B" in text
-    assert "Giao: Tổ chức, cá nhân Nhận: Trung tâm Phục vụ hành chính công 09:00 02/03/2026" in text
+    assert "Giao: Tổ chức, cá nhân Nhận: Trung tâm Phục vụ hành chính công 02/03/2026 09:00" in text
 
     rows = workbook_rows(documents.control_slip_xlsx(d), "STT")
     # seq, from, to, at, due, result, sender, receiver

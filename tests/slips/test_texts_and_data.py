@@ -27,7 +27,7 @@ def test_times_are_printed_in_vietnam_time():
     assert texts.vn_time(datetime(2026, 11, 22, 8, 5)) == "8 giờ 05 phút"
     late_utc = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)  # 01:00 the next day in Vietnam
     assert texts.vn_datetime(late_utc) == "1 giờ 00 phút, ngày 23 tháng 11 năm 2026"
-    assert texts.short_datetime(late_utc) == "01:00 23/11/2026"
+    assert texts.short_datetime(late_utc) == "23/11/2026 01:00"
     assert texts.short_date(date(2026, 1, 5)) == "05/01/2026"
 
 

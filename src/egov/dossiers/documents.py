@@ -41,6 +41,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.validators import phone_for_display
 from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.dossiers.models import Dossier, DossierEvent, DossierFile, DossierState
 from egov.dossiers.selectors import STAFF_ROLES
@@ -224,7 +225,7 @@ def agency_header(agency: Agency) -> AgencyHeader:
         name=agency.name,
         place=place,
         address=agency.address,
-        phone=agency.phone,
+        phone=phone_for_display(agency.phone),
         email=agency.email,
         code=agency.code,
     )
@@ -280,7 +281,7 @@ def slip_dossier(dossier: Dossier, *, base_url: str = "") -> SlipDossier:
         lookup_url=lookup_url(dossier.code, base_url),
         lookup_secret=dossier.lookup_secret,
         applicant_address=dossier.applicant_address,
-        applicant_phone=dossier.applicant_phone,
+        applicant_phone=phone_for_display(dossier.applicant_phone),
         applicant_email=dossier.applicant_email,
         applicant_id_number=dossier.applicant_id_number,
         receiving_officer=_person(_last_event(dossier, "receive")),
@@ -325,7 +326,7 @@ def supplement_request(dossier: Dossier, *, base_url: str = "") -> SlipResult:
         issued_on=_local_date(event.at),
         items=tuple(_lines(event.comment) or [event.comment]),
         contact_name=_person(event),
-        contact_phone=agency.phone,
+        contact_phone=phone_for_display(agency.phone),
         officer=Signer(title=WORDING["guide"], name=_person(event)),
     )
     return pdf.supplement_request(

@@ -36,6 +36,7 @@ from egov.core.db import (
 )
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.files import upload_problem
+from egov.core.formats import datetime_text
 from egov.core.services import audit_record_create
 from egov.dossiers.models import (
     FINAL_STATES,
@@ -405,8 +406,8 @@ def _notify(dossier: Dossier, action: str, note: str = "") -> None:
             "state": state,
         }
         if dossier.appointment_at and not dossier.is_final:
-            local = timezone.localtime(dossier.appointment_at)
-            text += " " + _("Appointment: %(date)s.") % {"date": local.strftime("%H:%M %d/%m/%Y")}
+            when = datetime_text(dossier.appointment_at)
+            text += " " + _("Appointment: %(date)s.") % {"date": when}
         if note:
             text += " " + note
         text += " " + _("Lookup code: %(secret)s.") % {"secret": dossier.lookup_secret}

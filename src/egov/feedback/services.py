@@ -39,6 +39,7 @@ from egov.core.errors import (
     TooManyRequests,
     ValidationFailed,
 )
+from egov.core.formats import date_text, datetime_text
 from egov.core.services import actor_label_of, audit_record_create
 from egov.feedback import permissions
 from egov.feedback.models import (
@@ -375,7 +376,7 @@ def _notify_agency(report: Report) -> None:
         ) % {
             "id": report.public_id,
             "category": report.category.name,
-            "due": timezone.localtime(report.expected_at).strftime("%H:%M %d/%m/%Y"),
+            "due": datetime_text(report.expected_at),
         }
         base = getattr(settings, "EGOV_PUBLIC_URL", "")
         if base:
@@ -408,7 +409,7 @@ def _notify(report: Report, event: str, text: str = "") -> None:
             ) % {
                 "id": report.public_id,
                 "agency": report.agency.name,
-                "due": timezone.localtime(report.expected_at).strftime("%d/%m/%Y"),
+                "due": date_text(report.expected_at),
                 "secret": report.reporter_secret,
             }
         else:

@@ -45,7 +45,7 @@ TEXTS: dict[str, str] = {
     "time": "{hour} giờ {minute} phút",
     "datetime": "{time}, {date}",
     "short_date": "{day}/{month}/{year}",
-    "short_datetime": "{hour}:{minute} {day}/{month}/{year}",
+    "short_datetime": "{day}/{month}/{year} {hour}:{minute}",
     "blank": "………………",
     "blank_datetime": "…… giờ …… phút, ngày …… tháng …… năm ……",
     "blank_date": "ngày …… tháng …… năm ……",
@@ -242,7 +242,7 @@ def short_date(value: date | datetime, texts: Mapping[str, str] = TEXTS) -> str:
 
 
 def short_datetime(value: datetime, texts: Mapping[str, str] = TEXTS) -> str:
-    """ "14:30 22/11/2026", for tables."""
+    """ "22/11/2026 14:30", for tables (egov's one date-time format, egov.core.formats)."""
     t = local(value)
     return texts["short_datetime"].format(
         hour=f"{t.hour:02d}",

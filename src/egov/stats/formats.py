@@ -5,24 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import get_language
-
-
-def _vietnamese(language: str | None = None) -> bool:
-    return (language or get_language() or "vi").startswith("vi")
+from egov.core.formats import is_vietnamese, number_text
 
 
 def number(value: int | Decimal | None, places: int = 0, language: str | None = None) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.{places}f}"
-    if _vietnamese(language):
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    return number_text(value, places, language)
 
 
 def percent(value: Decimal | None, places: int = 1, language: str | None = None) -> str:
     if value is None:
         return "–"
     text = number(value, places, language)
-    return f"{text} %" if _vietnamese(language) else f"{text}%"
+    return f"{text} %" if is_vietnamese(language) else f"{text}%"

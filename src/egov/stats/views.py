@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from egov.core.errors import ValidationFailed
+from egov.core.formats import datetime_text
 from egov.core.http import request_user
 from egov.core.views import staff_page
 from egov.organizations import permissions as org_permissions
@@ -86,6 +87,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         filters = _filters(request, user)
     except ValidationFailed as exc:
         return _bad_filters(request, "stats/dashboard.html", exc, **context)
+    # The period fields show the period in force, the default one included.
+    context["values"].update(
+        start=f"{filters.period.start:%Y-%m}", end=f"{filters.period.end:%Y-%m}"
+    )
     board = selectors.dashboard_figures(user=user, filters=filters)
     figures, trend, ranking, channels = board.figures, board.trend, board.ranking, board.channels
     query = filters.query()
@@ -189,7 +194,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
         tables.table_build(n, user=user, filters=filters)
         for n in ("summary", "ranking", "channel", "sector")
     ]
-    generated = _("Generated %(when)s") % {"when": timezone.localtime().strftime("%H:%M %d/%m/%Y")}
+    generated = _("Generated %(when)s") % {"when": datetime_text(timezone.now())}
     body = exports.monthly_report_pdf(
         month=filters.period.start, scope_label=scope_label, tables=built, generated=generated
     )
