@@ -451,3 +451,148 @@ def desk_procedures(user: User) -> QuerySet[Procedure]:
         .select_related("sector")
         .order_by("sector__code", "name")
     )
+
+
+# --- The citizen's dossier page: where the dossier stands and what comes next ----------------
+
+# How long the citizen is given to supplement or complete the dossier, in working days from
+# the request, when the request names no date. No general legal deadline is known to egov
+# [verify]; a province may ask for another by changing this number.
+SUPPLEMENT_WORKING_DAYS = 10
+
+# The stages a citizen follows, each with the states in which it is the current stage.
+CITIZEN_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("submitted", (DossierState.SUBMITTED, DossierState.COMPLETION_REQUESTED)),
+    ("received", (DossierState.RECEIVED,)),
+    (
+        "in_progress",
+        (
+            DossierState.IN_PROGRESS,
+            DossierState.SUPPLEMENT_REQUESTED,
+            DossierState.PAYMENT_REQUESTED,
+            DossierState.WITHDRAWAL_REQUESTED,
+        ),
+    ),
+    ("processed", (DossierState.PROCESSED,)),
+    ("result_returned", (DossierState.RESULT_RETURNED,)),
+)
+# The first state that reaches each stage (its date is the first event into one of them).
+_STAGE_REACHED: dict[str, tuple[str, ...]] = {
+    "submitted": (DossierState.SUBMITTED,),
+    "received": (DossierState.RECEIVED,),
+    "in_progress": (DossierState.IN_PROGRESS,),
+    "processed": (DossierState.PROCESSED,),
+    "result_returned": (DossierState.RESULT_RETURNED,),
+}
+
+
+def _stage_label(key: str) -> str:
+    return {
+        "submitted": _("Submitted"),
+        "received": _("Received"),
+        "in_progress": _("Being processed"),
+        "processed": _("Result ready"),
+        "result_returned": _("Result returned"),
+    }[key]
+
+
+def next_step_text(state: str) -> str:
+    """One sentence for the citizen: what happens next in ``state``."""
+    texts: dict[str, str] = {
+        DossierState.SUBMITTED: _(
+            "The desk checks your dossier, then receives it or tells you what is missing."
+        ),
+        DossierState.COMPLETION_REQUESTED: _(
+            "Send the documents asked for below; the desk then checks your dossier again."
+        ),
+        DossierState.REFUSED: _(
+            "Your dossier was not received; the reason is in the history. You may submit a new "
+            "dossier."
+        ),
+        DossierState.RECEIVED: _(
+            "Your dossier goes to the office that processes it; you are told of each change."
+        ),
+        DossierState.IN_PROGRESS: _(
+            "The office is processing your dossier; the result is due by the appointment date."
+        ),
+        DossierState.SUPPLEMENT_REQUESTED: _(
+            "Processing is paused until you send the documents asked for below; then it goes "
+            "on and the appointment moves by the time it waited."
+        ),
+        DossierState.PAYMENT_REQUESTED: _(
+            "Pay the amount asked for; processing goes on once the payment is confirmed."
+        ),
+        DossierState.WITHDRAWAL_REQUESTED: _(
+            "The office decides on your request to withdraw the dossier."
+        ),
+        DossierState.WITHDRAWN: _("The dossier was withdrawn; nothing more happens."),
+        DossierState.STOPPED: _("Processing was stopped; the reason is in the history."),
+        DossierState.PROCESSED: _(
+            "Your result is ready: collect it at the desk, or download it below if it is attached."
+        ),
+        DossierState.RESULT_RETURNED: _(
+            "The result was returned to you; you may rate the service below."
+        ),
+    }
+    return str(texts.get(state, ""))
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    at: datetime | None  # when the dossier reached it; None while ahead
+    status: str  # "done", "current" or "upcoming"
+    detail: str = ""  # the procedure's step, for the stage being processed
+
+
+@dataclass(frozen=True)
+class CitizenProgress:
+    stages: list[Stage]
+    next_step: str
+    waiting_for_citizen: bool  # asked to supplement or complete: the next move is theirs
+    supplement_by: datetime | None
+    request: DossierEvent | None
+
+
+def citizen_progress(dossier: Dossier, events: list[PublicEvent]) -> CitizenProgress:
+    """The citizen's view of where ``dossier`` stands: each stage with the date it was
+    reached, the current one, what happens next, and while the dossier waits for the citizen
+    to supplement it, the date to do it by (``SUPPLEMENT_WORKING_DAYS`` after the request)."""
+    from egov.worktime.selectors import calendar_get
+
+    state = dossier.state
+    reached: dict[str, datetime] = {}
+    for e in events:
+        for key, states in _STAGE_REACHED.items():
+            if e.to_state in states and key not in reached:
+                reached[key] = e.at
+    reached.setdefault("submitted", dossier.submitted_at)
+    current = next((key for key, states in CITIZEN_STAGES if state in states), "")
+    stages: list[Stage] = []
+    status = "done"
+    steps = list(dossier.procedure.steps.all()) if current == "in_progress" else []
+    for key, _states in CITIZEN_STAGES:
+        if key == current:
+            status = "current"
+        detail = ""
+        if key == current == "in_progress" and 0 <= dossier.step_index < len(steps):
+            detail = _("Step %(n)s of %(total)s: %(name)s") % {
+                "n": dossier.step_index + 1,
+                "total": len(steps),
+                "name": steps[dossier.step_index].name,
+            }
+        if not current and key not in reached:
+            break  # ended off the usual path (refused, withdrawn, stopped): stop where it did
+        stages.append(Stage(key, _stage_label(key), reached.get(key), status, detail))
+        if status == "current":
+            status = "upcoming"
+    if not current:
+        last = events[-1].at if events else None
+        stages.append(Stage(state, str(STATE_LABELS.get(state, state)), last, "current"))
+    waiting = state in (DossierState.SUPPLEMENT_REQUESTED, DossierState.COMPLETION_REQUESTED)
+    request = last_request(dossier) if waiting else None
+    supplement_by = None
+    if request is not None:
+        supplement_by = calendar_get().due(request.at, SUPPLEMENT_WORKING_DAYS, "working_days")
+    return CitizenProgress(stages, next_step_text(state), waiting, supplement_by, request)

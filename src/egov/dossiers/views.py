@@ -116,7 +116,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
     can_withdraw = dossier.state in TRANSITIONS["request_withdrawal"].sources
     rated = DossierRating.objects.filter(dossier=dossier).first()
     can_rate = rated is None and state in (DossierState.PROCESSED, DossierState.RESULT_RETURNED)
-    files = list(dossier.files.all().order_by("uploaded_at", "pk"))
+    files = list(dossier.files.select_related("component").order_by("uploaded_at", "pk"))
     events = selectors.applicant_events(dossier)
     slips = [
         {"url": reverse("dossier_documents:my_pdf", args=[dossier.pk, form]), "label": label}
@@ -126,6 +126,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
         "dossier": dossier,
         "events": events,
         "slips": slips,
+    progress = selectors.citizen_progress(dossier, events)
         "files": [f for f in files if f.kind != DossierFile.Kind.RESULT],
         "results": [f for f in files if f.kind == DossierFile.Kind.RESULT],
         "rating": rated,
@@ -133,6 +134,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
         or (SupplementForm() if can_supplement else None),
         "withdrawal_form": forms.get("withdrawal_form")
         or (WithdrawalForm() if can_withdraw else None),
+        "progress": progress,
         "rating_form": forms.get("rating_form") or (RatingForm() if can_rate else None),
         "request_note": selectors.last_request(dossier) if can_supplement else None,
     }
