@@ -275,10 +275,19 @@ EGOV_FEEDBACK_NOTIFY = tuple(
     if c.strip()
 )
 EGOV_ZALO_WEBHOOK_SECRET = config.env_str("EGOV_ZALO_WEBHOOK_SECRET")
-EGOV_MAP_TILE_URL = config.env_str(
-    "EGOV_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
-EGOV_MAP_ATTRIBUTION = config.env_str("EGOV_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+# The map's base layer: a tile server the province runs (a URL template with {z}, {x} and {y},
+# absolute or on egov's own host). None by default: no tile ever comes from an outside host, and
+# maps show their markers on a plain grid with a message saying that no base map is configured.
+EGOV_MAP_TILE_URL = config.env_str("EGOV_MAP_TILE_URL")
+EGOV_MAP_ATTRIBUTION = config.env_str("EGOV_MAP_ATTRIBUTION")
+if EGOV_MAP_TILE_URL and (
+    not EGOV_MAP_TILE_URL.startswith(("https://", "http://", "/"))
+    or not all(part in EGOV_MAP_TILE_URL for part in ("{z}", "{x}", "{y}"))
+):
+    raise config.ConfigurationError(
+        "EGOV_MAP_TILE_URL must be a URL template with {z}, {x} and {y} "
+        f"(e.g. https://tiles.tinh.gov.vn/{{z}}/{{x}}/{{y}}.png), not {EGOV_MAP_TILE_URL!r}"
+    )
 EGOV_MAP_CENTER = config.env_str("EGOV_MAP_CENTER", "10.5353,106.4134")
 if unknown := set(EGOV_FEEDBACK_NOTIFY) - {"sms", "zalo", "email"}:
     raise config.ConfigurationError(

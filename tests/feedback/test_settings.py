@@ -22,8 +22,22 @@ def test_map_and_notify_settings(tmp_path) -> None:
     assert out.split() == ["https://tiles.tinh.gov.vn/{z}/{x}/{y}.png", "11.31,106.10", "email"]
 
 
+def test_no_tile_server_by_default(tmp_path) -> None:
+    out = settings_in_subprocess(
+        {"EGOV_DATA_DIR": str(tmp_path)},
+        "print(repr(settings.EGOV_MAP_TILE_URL), repr(settings.EGOV_MAP_ATTRIBUTION))",
+    )
+    assert out.split() == ["''", "''"]
+
+
 @pytest.mark.parametrize(
-    ("name", "value"), [("EGOV_MAP_CENTER", "Huế"), ("EGOV_FEEDBACK_NOTIFY", "sms,fax")]
+    ("name", "value"),
+    [
+        ("EGOV_MAP_CENTER", "Huế"),
+        ("EGOV_FEEDBACK_NOTIFY", "sms,fax"),
+        ("EGOV_MAP_TILE_URL", "tiles.tinh.gov.vn/{z}/{x}/{y}.png"),
+        ("EGOV_MAP_TILE_URL", "https://tiles.tinh.gov.vn/tile.png"),
+    ],
 )
 def test_bad_settings_stop_the_start(tmp_path, name: str, value: str) -> None:
     with pytest.raises(subprocess.CalledProcessError) as caught:

@@ -34,8 +34,9 @@ from egov.feedback.models import Category, Channel, Report
 def map_settings(
     mode: str = "show", points: list[dict[str, Any]] | None = None, link: str = ""
 ) -> dict[str, Any]:
-    """What the map script needs: the tile server (``EGOV_MAP_TILE_URL``), its credit, where
-    to centre a map with nothing on it, and the points to show (or ``mode="pick"``)."""
+    """What the map script needs: the tile server (``EGOV_MAP_TILE_URL``; none by default, so no
+    tile comes from an outside host), its credit, where to centre a map with nothing on it, the
+    points to show (or ``mode="pick"``) and what to say when there is no base map."""
     try:
         center = [float(x) for x in str(settings.EGOV_MAP_CENTER).split(",")[:2]]
     except ValueError:
@@ -56,6 +57,16 @@ def map_settings(
         "points": points or [],
         "link": link,
         "locate": "locate-me" if mode == "pick" else "",
+        "messages": {
+            "no_tiles": _(
+                "No base map is configured: the points are shown on a plain grid. The address "
+                "and coordinates are written on this page."
+            ),
+            "tile_error": _(
+                "The base map could not be loaded: the points are shown on a plain grid. The "
+                "address and coordinates are written on this page."
+            ),
+        },
     }
 
 

@@ -2,8 +2,13 @@
  *
  * A map is a <div class="feedback-map" data-config="<id of a JSON script>">. The JSON holds
  * {icons (Leaflet's marker image URLs), tiles, attribution, center, mode: "pick" | "show", points: [{id, lat, long, title, status}],
- * link: "/feedback/"}. In "pick" mode a click (or dragging the marker) fills the #id_lat and
- * #id_long fields, and typing in them moves the marker. Without JavaScript the fields remain.
+ * link: "/feedback/", messages: {no_tiles, tile_error}}. In "pick" mode a click (or dragging the
+ * marker) fills the #id_lat and #id_long fields, and typing in them moves the marker. Without
+ * JavaScript the fields remain.
+ *
+ * Tiles come only from config.tiles (EGOV_MAP_TILE_URL, a server the province runs). Without
+ * one, the markers stand on a plain grid with a scale, and the element named by data-status says
+ * in words that no base map is configured; when tiles fail to load, it says so too.
  */
 (function () {
   "use strict";
@@ -17,8 +22,35 @@
       L.Icon.Default.mergeOptions(config.icons);
     }
     var map = L.map(element, { scrollWheelZoom: false });
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+    map.attributionControl.setPrefix("Leaflet");
+    var status = document.getElementById(element.dataset.status || "");
+    var messages = config.messages || {};
+    function tell(text) {
+      if (status && text && status.hidden) { status.textContent = text; status.hidden = false; }
+    }
+    function plain() {
+      element.classList.add("no-tiles");
+      var Grid = L.GridLayer.extend({
+        createTile: function () {
+          var tile = document.createElement("div");
+          tile.className = "map-grid-tile";
+          return tile;
+        }
+      });
+      new Grid({ maxZoom: 19 }).addTo(map);
+    }
+    if (config.tiles) {
+      var tiles = L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 });
+      tiles.on("tileerror", function () {
+        if (!element.classList.contains("no-tiles")) { plain(); tiles.bringToFront(); }
+        tell(messages.tile_error);
+      });
+      tiles.addTo(map);
+    } else {
+      plain();
+      tell(messages.no_tiles);
+    }
+    L.control.scale({ imperial: false }).addTo(map);
     var points = config.points || [];
     var bounds = [];
     points.forEach(function (p) {
