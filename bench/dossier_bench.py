@@ -230,6 +230,8 @@ def client_main(plan_path: str) -> None:
             payload["comment"] = "Chuyển bước tiếp theo"
         elif action == "request_supplement":
             payload["missing"] = "Bổ sung bản sao giấy tờ tùy thân"
+        elif action == "supplement":  # an empty supplement is refused (400)
+            payload["comment"] = "Đã bổ sung"
         body = json.dumps(payload).encode()
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         t0 = time.perf_counter()

@@ -80,6 +80,8 @@ function request()
   elseif action == "request_supplement" then
     body = string.format('{"version": %d, "missing": "Bổ sung bản sao giấy tờ tùy thân"}',
                          current.version)
+  elseif action == "supplement" then  -- an empty supplement is refused (400)
+    body = string.format('{"version": %d, "comment": "Đã bổ sung"}', current.version)
   else
     body = string.format('{"version": %d}', current.version)
   end

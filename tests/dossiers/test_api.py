@@ -346,3 +346,137 @@ def test_result_files_over_http_all_or_nothing(client, desk):
     response = act_files(client, desk.specialist, dossier, "complete", [])
     assert response.status_code == 403
     assert _state_of(dossier["id"]) == before
+
+
+# --- An empty supplementation changes nothing (issue 15) -----------------------------------
+
+
+def _paused(client, desk):
+    dossier = _prepare(client, desk, "department")
+    return act(
+        client, desk.specialist, dossier, "request_supplement", missing="Bản sao CCCD"
+    ).json()
+
+
+def _pause_state(dossier_id):
+    from egov.core.models import AuditRecord
+    from egov.dossiers.models import DossierFile, DossierPause
+    from egov.notifications.models import OutboxMessage
+
+    d = Dossier.objects.get(pk=dossier_id)
+    return (
+        d.state, d.version, d.paused_since, d.appointment_at, d.events.count(),
+        AuditRecord.objects.filter(action__startswith="dossiers.").count(),
+        OutboxMessage.objects.count(), DossierFile.objects.count(),
+        DossierPause.objects.filter(dossier=d, ended_at__isnull=True).count(),
+    )  # fmt: skip
+
+
+def test_an_empty_supplement_is_refused_and_the_pause_goes_on(client, desk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dossier = _paused(client, desk)
+    before = _pause_state(dossier["id"])
+    assert before[0] == "supplement_requested" and before[2] is not None and before[-1] == 1
+    for response in [
+        act(client, desk.citizen, dossier, "supplement"),
+        act(client, desk.citizen, dossier, "supplement", comment="   \n "),
+        act_files(client, desk.citizen, dossier, "supplement", []),
+        act(client, desk.desk, dossier, "supplement"),  # the desk, for the citizen
+    ]:
+        assert response.status_code == 400, response.content
+        error = response.json()["error"]
+        assert error["code"] == "invalid" and list(error["fields"]) == ["files"]
+        assert error["message"] == error["fields"]["files"][0]
+        assert _pause_state(dossier["id"]) == before
+    english = client.post(
+        f"/api/v1/dossiers/{dossier['id']}/actions/supplement",
+        {"version": dossier["version"]},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **auth(desk.citizen),
+    ).json()["error"]["message"]
+    assert english == "Attach the documents asked for, or write a message to the officer."
+    assert error["message"] != english  # Vietnamese by default
+    # A message alone, or a file alone, is a supplement.
+    answered = act(client, desk.citizen, dossier, "supplement", comment="Đã nộp bản sao")
+    assert answered.status_code == 200 and answered.json()["state"] == "in_progress"
+    dossier = act(client, desk.specialist, answered.json(), "request_supplement", missing="Ảnh")
+    pdf = SimpleUploadedFile("anh.pdf", b"%PDF-1.7")
+    answered = act_files(client, desk.citizen, dossier.json(), "supplement", [pdf])
+    assert answered.status_code == 200 and answered.json()["state"] == "in_progress"
+
+
+# --- The dossier components, for the submission (issue 15) ---------------------------------
+
+
+def test_procedure_components_list_what_the_submission_takes(client, desk, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egov.procedures.exchange import procedure_document
+    from egov.procedures.models import ProcedureComponent
+
+    settings.EGOV_MAX_UPLOAD_MB = 7
+    permit = desk.permit
+    ProcedureComponent.objects.create(procedure=permit, order=1, name="Đơn đề nghị", copies=1)
+    ProcedureComponent.objects.create(
+        procedure=permit, order=2, name="Bản vẽ", mandatory=False, note="Bản chụp"
+    )
+    response = client.get(f"/api/v1/procedures/{permit.code}/components")  # no sign-in needed
+    assert response.status_code == 200, response.content
+    components = response.json()
+    stored = list(permit.components.order_by("order"))
+    assert [c["id"] for c in components] == [c.pk for c in stored]
+    assert components[0] == {
+        "id": stored[0].pk,
+        "field": f"component_{stored[0].pk}",
+        "name": "Đơn đề nghị",
+        "mandatory": True,
+        "originals": 1,
+        "copies": 1,
+        "note": "",
+        "form_url": "",
+        "accepted_types": [".doc", ".docx", ".jpeg", ".jpg", ".ods", ".odt", ".pdf", ".png",
+                           ".xls", ".xlsx"],
+        "max_size_bytes": 7 * 1024 * 1024,
+    }  # fmt: skip
+    assert components[1]["mandatory"] is False and components[1]["note"] == "Bản chụp"
+    for types in (c["accepted_types"] for c in components):
+        assert all(t.startswith(".") and t.count(".") == 1 and t == t.lower() for t in types)
+    # The same ids in the procedure's detail, and they are what the submission takes.
+    detail = client.get(f"/api/v1/procedures/{permit.code}").json()
+    assert [c["id"] for c in detail["components"]] == [c.pk for c in stored]
+    assert "id" not in procedure_document(permit)["components"][0]  # not in the exchange format
+    missing = submit(client, desk)
+    assert missing.status_code == 400
+    assert list(missing.json()["error"]["fields"]) == [components[0]["field"]]
+    file = SimpleUploadedFile("don.pdf", b"%PDF-1.7")
+    ok = client.post(
+        "/api/v1/dossiers",
+        {"procedure": permit.code, "channel": "online", "applicant_name": "Nguyễn Văn An",
+         "applicant_phone": "0912345678", components[0]["field"]: file},
+        **auth(desk.citizen),
+    )  # fmt: skip
+    assert ok.status_code == 201, ok.content
+    assert Dossier.objects.get().files.get().component_id == components[0]["id"]
+
+
+def test_procedure_components_errors_and_schema(client, desk):
+    response = client.get("/api/v1/procedures/9.999999/components", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response.json()["error"] == {
+        "status": 404,
+        "code": "not_found",
+        "message": "There is no procedure with the code 9.999999.",
+        "fields": {},
+    }
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/procedures/{code}/components"]["get"]
+    assert "200" in operation["responses"] and "404" in operation["responses"]
+    item = schema["components"]["schemas"]["DossierComponentOut"]["properties"]
+    assert "bytes" in item["max_size_bytes"]["description"]
+    assert "one leading dot" in item["accepted_types"]["description"]
+    submit_doc = schema["paths"]["/api/v1/dossiers"]["post"]["description"]
+    assert "/api/v1/procedures/{code}/components" in submit_doc
+    # the documented path answers (it was an HTML 404)
+    assert client.get(f"/api/v1/procedures/{desk.permit.code}/components").status_code == 200

@@ -189,7 +189,9 @@ def test_supplement_request_from_the_latest_request(desk):
     assert f"liên hệ với {desk.desk.full_name}" in text
     assert tx.vn_date(date(2026, 3, 2)) in text
     with at(3):
-        d = services.dossier_supplement(actor=desk.citizen, dossier_id=d.pk, version=d.version)
+        d = services.dossier_supplement(
+            actor=desk.citizen, dossier_id=d.pk, version=d.version, comment="Đã bổ sung"
+        )
         d = receive(desk, d)
     with at(4):
         d = services.dossier_request_supplement(
@@ -279,7 +281,9 @@ def test_control_slip_follows_the_timeline(desk, world):
             actor=desk.outsider, dossier_id=d.pk, version=d.version, missing="Ảnh"
         )
     with at(6):
-        d = services.dossier_supplement(actor=desk.citizen, dossier_id=d.pk, version=d.version)
+        d = services.dossier_supplement(
+            actor=desk.citizen, dossier_id=d.pk, version=d.version, comment="Đã bổ sung"
+        )
     with at(9):
         d = services.dossier_complete(actor=desk.outsider, dossier_id=d.pk, version=d.version)
     with at(10):

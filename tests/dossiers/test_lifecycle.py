@@ -122,7 +122,9 @@ def test_completion_before_receipt_then_refusal_needs_a_reason(desk):
         actor=desk.desk, dossier_id=d.pk, version=d.version, missing="Bản vẽ thiết kế"
     )
     assert d.national_status == NationalStatus.SUPPLEMENT_REQUESTED
-    d = services.dossier_supplement(actor=desk.citizen, dossier_id=d.pk, version=d.version)
+    d = services.dossier_supplement(
+        actor=desk.citizen, dossier_id=d.pk, version=d.version, comment="Đã bổ sung"
+    )
     assert d.state == DossierState.SUBMITTED
     with pytest.raises(ValidationFailed):
         services.dossier_refuse(actor=desk.desk, dossier_id=d.pk, version=d.version, reason="")
@@ -147,7 +149,9 @@ def test_supplement_pauses_the_clock_and_moves_the_appointment(desk):
         )
         assert d.national_status == NationalStatus.SUPPLEMENT_REQUESTED and d.supplement_count == 1
     with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=HCM), tick=False):  # Thursday
-        d = services.dossier_supplement(actor=desk.citizen, dossier_id=d.pk, version=d.version)
+        d = services.dossier_supplement(
+            actor=desk.citizen, dossier_id=d.pk, version=d.version, comment="Đã bổ sung"
+        )
     # The citizen took two working days: the appointment moves two working days later.
     assert d.state == DossierState.IN_PROGRESS and d.paused_since is None
     assert d.appointment_at == datetime(2026, 3, 25, 9, 0, tzinfo=HCM)
@@ -164,7 +168,9 @@ def test_supplement_only_by_the_applicant_or_the_desk(desk):
     )
     with pytest.raises(PermissionDenied):
         services.dossier_supplement(actor=desk.outsider, dossier_id=d.pk, version=d.version)
-    services.dossier_supplement(actor=desk.desk, dossier_id=d.pk, version=d.version)
+    services.dossier_supplement(
+        actor=desk.desk, dossier_id=d.pk, version=d.version, comment="Bổ sung tại quầy"
+    )
 
 
 def test_apology_once_with_a_later_date(desk):

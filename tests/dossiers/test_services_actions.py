@@ -163,7 +163,7 @@ def test_actions_when_a_supplement_or_payment_is_awaited(desk):
     assert actions_available(user=desk.desk, dossier=d) == [
         "supplement", "apologize", "request_withdrawal",
     ]  # fmt: skip
-    d = act(desk.citizen, d, "supplement")
+    d = act(desk.citizen, d, "supplement", comment="Đã bổ sung")
     d = act(desk.desk, d, "request_payment", amount=100_000, comment="Lệ phí")
     assert actions_available(user=desk.desk, dossier=d) == [
         "confirm_payment", "apologize", "request_withdrawal",

@@ -47,7 +47,9 @@ def supplement_round(desk, d, ask_day, answer_day):
             actor=desk.specialist, dossier_id=d.pk, version=d.version, missing="Giấy tờ đất"
         )
     with at(answer_day):
-        return services.dossier_supplement(actor=desk.citizen, dossier_id=d.pk, version=d.version)
+        return services.dossier_supplement(
+            actor=desk.citizen, dossier_id=d.pk, version=d.version, comment="Đã bổ sung"
+        )
 
 
 def fact(d) -> DossierFact:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile as NinjaUploadedFile
@@ -17,12 +18,14 @@ from ninja.responses import Status
 from egov.core.api import ERROR_RESPONSES, Out
 from egov.core.db import CompiledQuery, prepared_statements
 from egov.core.errors import ValidationFailed
+from egov.core.files import extensions
 from egov.core.http import request_user
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Dossier, DossierEvent
 from egov.dossiers.services import ActionInput, Applicant, Upload
 from egov.dossiers.transitions import TRANSITIONS
 from egov.organizations.models import Agency
+from egov.procedures import selectors as procedure_selectors
 from egov.procedures.models import Procedure
 
 router = Router(tags=["dossiers"])
@@ -126,6 +129,67 @@ def dossier_out(dossier: Dossier, *, with_events: bool = True, user: Any = None)
     }
 
 
+# --- What a submission takes ----------------------------------------------------------------
+
+
+class DossierComponentOut(Out):
+    """One document of a procedure's dossier, as ``POST /dossiers`` takes it."""
+
+    id: int = Field(
+        ...,
+        description="The component's id; it changes when the procedure is replaced "
+        "(PUT /api/v1/procedures/{code}).",
+    )
+    field: str = Field(
+        ..., description="The multipart field of POST /dossiers for its file: component_<id>."
+    )
+    name: str
+    mandatory: bool = Field(..., description="The submission is refused without it.")
+    originals: int = Field(..., description="Originals to bring to the counter.")
+    copies: int = Field(..., description="Copies to bring to the counter.")
+    note: str
+    form_url: str = Field(
+        "", description="Where to download the blank form to fill in; empty when there is none."
+    )
+    accepted_types: list[str] = Field(
+        ...,
+        description="The file name endings accepted, in lower case, each with exactly one "
+        "leading dot (as an HTML accept attribute takes them), e.g. .pdf; the file's content "
+        "must really be of the type its ending names.",
+    )
+    max_size_bytes: int = Field(..., description="The largest file accepted, in bytes.")
+
+
+@router.get(
+    "/procedures/{code}/components",
+    auth=None,
+    response={200: list[DossierComponentOut], **ERROR_RESPONSES},
+    tags=["procedures", "dossiers"],
+)
+def procedure_components(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    """The documents of a published procedure's dossier, in order, with the multipart field
+    each goes in when submitting with POST /api/v1/dossiers, the file types and the size
+    accepted (the same for every component). 404 for an unknown or unpublished procedure."""
+    procedure = procedure_selectors.procedure_get(code=code)
+    accepted = list(extensions(services.ALLOWED_UPLOADS))
+    max_bytes = services.max_upload_bytes()
+    return [
+        {
+            "id": c.pk,
+            "field": f"component_{c.pk}",
+            "name": c.name,
+            "mandatory": c.mandatory,
+            "originals": c.originals,
+            "copies": c.copies,
+            "note": c.note,
+            "form_url": reverse("procedures:form", args=[procedure.code, c.pk]) if c.form else "",
+            "accepted_types": accepted,
+            "max_size_bytes": max_bytes,
+        }
+        for c in procedure.components.all()
+    ]
+
+
 # --- Citizens -------------------------------------------------------------------------------
 
 
@@ -136,8 +200,10 @@ def submit_dossier(request: HttpRequest) -> Status[dict[str, Any]]:
     Fields: `procedure` (code), `agency` (identifier code; for procedures every commune
     implements), `channel` (`online`; desk officers may send `counter`), `applicant_name`,
     `applicant_id_number`, `applicant_phone`, `applicant_email`, `applicant_address`, and one
-    file field `component_<id>` per dossier component (ids from GET /procedures/{code}/components).
-    Send an `Idempotency-Key` header: a retried request returns the first dossier.
+    file field `component_<id>` per dossier component: GET
+    /api/v1/procedures/{code}/components lists them, with each one's `field`, whether it is
+    mandatory, the file types and the size accepted. Send an `Idempotency-Key` header: a
+    retried request returns the first dossier.
     """
     post = request.POST
     procedure = Procedure.objects.filter(code=post.get("procedure", "")).first()

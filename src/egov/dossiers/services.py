@@ -98,7 +98,8 @@ class Upload:
 ALLOWED_UPLOADS = ("pdf", "jpeg", "png", "zip-office", "ole-office")
 
 
-def _max_upload_bytes() -> int:
+def max_upload_bytes() -> int:
+    """The largest dossier upload accepted, in bytes (``EGOV_MAX_UPLOAD_MB``)."""
     return int(getattr(settings, "EGOV_MAX_UPLOAD_MB", 10)) * 1024 * 1024
 
 
@@ -114,7 +115,7 @@ def _check_uploads(
             )
             continue
         problem = upload_problem(
-            upload.name, upload.content, allowed=ALLOWED_UPLOADS, max_bytes=_max_upload_bytes()
+            upload.name, upload.content, allowed=ALLOWED_UPLOADS, max_bytes=max_upload_bytes()
         )
         if problem:
             errors.setdefault(f"files[{i}]", []).append(problem)
@@ -130,7 +131,7 @@ def _check_files(uploads: list[Upload] | tuple[Upload, ...], errors: dict[str, l
     """The content checks of ``_check_uploads`` for files not tied to a component."""
     for i, upload in enumerate(uploads):
         problem = upload_problem(
-            upload.name, upload.content, allowed=ALLOWED_UPLOADS, max_bytes=_max_upload_bytes()
+            upload.name, upload.content, allowed=ALLOWED_UPLOADS, max_bytes=max_upload_bytes()
         )
         if problem:
             errors.setdefault(f"files[{i}]", []).append(problem)
@@ -730,6 +731,9 @@ def _supplement(
     actor: User, dossier_id: int, version: int, comment: str, files: list[Upload], stored: list[str]
 ) -> Dossier:
     dossier, old = _begin(actor, dossier_id, version, "supplement")
+    if not files and not comment.strip():  # nothing supplied: the pause goes on
+        message = _("Attach the documents asked for, or write a message to the officer.")
+        raise ValidationFailed(message, fields={"files": [message]})
     now = timezone.now()
     errors: dict[str, list[str]] = {}
     _check_files(files, errors)

@@ -94,9 +94,18 @@ class StepOut(StepSchema):
     duration: float  # type: ignore[assignment]  # a JSON number on the way out
 
 
+class ComponentOut(ComponentSchema):
+    id: int = Field(
+        ...,
+        description="Send its file in the field component_<id> of POST /api/v1/dossiers; "
+        "GET /api/v1/procedures/{code}/components adds the file types and size accepted.",
+    )
+
+
 class ProcedureOut(ProcedureIn):
     code: str
     processing_time: float  # type: ignore[assignment]
+    components: list[ComponentOut]  # type: ignore[assignment]
     steps: list[StepOut]  # type: ignore[assignment]
     version: int
     url: str
@@ -153,7 +162,16 @@ def search_procedures(request: HttpRequest, params: Query[SearchParams]) -> dict
 
 def _detail(procedure: Procedure) -> dict[str, Any]:
     document = procedure_document(procedure)
-    return {**document, "version": procedure.version, "url": f"/procedures/{procedure.code}/"}
+    components = [
+        {**c, "id": record.pk}
+        for c, record in zip(document["components"], procedure.components.all(), strict=True)
+    ]
+    return {
+        **document,
+        "components": components,
+        "version": procedure.version,
+        "url": f"/procedures/{procedure.code}/",
+    }
 
 
 @router.get("/procedures/{code}", auth=None, response={200: ProcedureOut, **ERROR_RESPONSES})
