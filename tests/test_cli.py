@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -86,15 +91,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for(condition, what: str, proc: subprocess.Popen, output: list[str], seconds=180):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"egov demo: no {what}:\n" + "".join(output))
+        time.sleep(0.2)
+
+
+def outbox_statuses(database: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(database)) as db:
+        rows = db.execute(
+            "SELECT status, COUNT(*) FROM notifications_outboxmessage GROUP BY status"
+        ).fetchall()
+    return dict(rows)
+
+
 @pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="the demo runs on the embedded SQLite database"
 )
-def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
+def test_demo_serves_home_sign_in_and_admin_with_demo_data_and_runs_the_worker(data_dir):
     port = free_port()
     env = {
         k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
     }
     env["EGOV_DATA_DIR"] = data_dir["EGOV_DATA_DIR"]
+    for configured in ("EGOV_SMS_BACKEND", "EGOV_ZALO_BACKEND", "EMAIL_HOST"):
+        env.pop(configured, None)
     proc = subprocess.Popen(
         [*EGOV, "demo", "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -102,17 +125,19 @@ def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
         text=True,
         env=env,
     )
-    base = f"http://127.0.0.1:{port}"
     output: list[str] = []
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline() if proc.stdout else ""
+
+    def read_output() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
             output.append(line)
-            if "Booting worker" in line or "Listening at" in line:
-                break
-            if proc.poll() is not None:
-                pytest.fail("egov demo exited:\n" + "".join(output))
+
+    reader = threading.Thread(target=read_output, daemon=True)
+    reader.start()
+    base = f"http://127.0.0.1:{port}"
+    folder = Path(data_dir["EGOV_DATA_DIR"])
+    try:
+        wait_for(lambda: any("Listening at" in line for line in output), "server", proc, output)
         text = "".join(output)
         assert f"http://localhost:{port}/" in text
         assert "admin@egov.example" in text and "egov-demo-2026" in text
@@ -163,9 +188,29 @@ def test_demo_serves_home_sign_in_and_admin_with_demo_data(data_dir):
         form_path = re.search(r'href="(/procedures/[0-9.]+/forms/\d+/)"', detail).group(1)
         form = urllib.request.urlopen(base + form_path, timeout=5)
         assert form.status == 200 and form.read(4) == b"PK\x03\x04"
+        # The background worker runs beside the server: the notifications the demo's
+        # dossiers queued are sent, to files in the data directory.
+        worker_pid = int(re.search(r"Background worker \(PID (\d+)", text).group(1))
+        sms = folder / "notifications" / "sms.jsonl"
+        wait_for(lambda: set(outbox_statuses(folder / "egov.sqlite3")) == {"sent"}, "sending",
+                 proc, output)  # fmt: skip
+        assert outbox_statuses(folder / "egov.sqlite3")["sent"] >= 20
+        sent = [json.loads(line) for line in sms.read_text(encoding="utf-8").splitlines()]
+        to_citizen = [m["text"] for m in sent if m["to"] == "+84912345678"]
+        assert to_citizen and all("Mã tra cứu" in t for t in to_citizen)
+        assert list((folder / "notifications" / "email").iterdir())
+        wait_for(lambda: any("worker | notifications sweep: sent" in line for line in output),
+                 "worker output", proc, output)  # fmt: skip
+        os.kill(worker_pid, 0)  # running
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    # SIGTERM stops the server and then its worker, cleanly.
+    assert proc.returncode == 0, "".join(output)
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker_pid, 0)
+    reader.join(10)
+    assert "Background worker stopped." in "".join(output)
     verify = run_egov("audit", "verify", env=data_dir)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "Audit log intact" in verify.stdout
@@ -188,6 +233,23 @@ def test_split_bind_takes_ipv4_ipv6_and_names():
     for bad in ("8000", ":8000", "host:", "host:http"):
         with pytest.raises(ValueError, match="HOST:PORT"):
             split_bind(bad)
+
+
+def test_serve_and_demo_refuse_a_port_in_use(data_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for command in (["serve", "--bind", f"127.0.0.1:{port}"], ["demo", "--port", str(port)]):
+            result = run_egov(*command, env=data_dir)
+            assert result.returncode == 1, result.stdout + result.stderr
+            # One line, in Vietnamese (the default language), naming the port and the address.
+            assert result.stderr.strip().splitlines() == [
+                f"CommandError: Cổng {port} trên 127.0.0.1 đang được dùng: hãy dừng chương trình "
+                "đang lắng nghe ở cổng đó, hoặc chọn cổng khác."
+            ]
+    # The demo stopped before creating its database.
+    assert not (Path(data_dir["EGOV_DATA_DIR"]) / "egov.sqlite3").exists()
 
 
 def test_serve_refuses_pending_migrations(data_dir):
@@ -242,3 +304,11 @@ def test_worker_runs_a_batch(data_dir):
     assert run_egov("migrate", env=data_dir).returncode == 0
     result = run_egov("worker", "--batch", "--interval", "0.1", env=data_dir)
     assert result.returncode == 0, result.stderr
+
+
+def test_worker_started_for_a_parent_that_is_gone_stops(data_dir):
+    # egov demo starts its worker with --parent (its own process id); this one's parent is
+    # the test, not process 1, as when the demo was killed before its worker started.
+    result = run_egov("worker", "--parent", "1", env=data_dir)
+    assert result.returncode == 0
+    assert "the process that started this worker is gone" in result.stderr

@@ -1,8 +1,8 @@
 """The ``egov`` command: every Django management command, plus egov's own.
 
-egov demo [--province NAME] [--host H] [--port P]   run egov with demo data
+egov demo [--province NAME] [--host H] [--port P]   run egov with demo data (server + worker)
 egov serve [--bind H:P] [--workers N]                  production web server
-egov worker                                            background task worker
+egov worker                                            background task worker (run beside serve)
 egov audit verify                                      check the audit log's hash chain
 egov <any Django command>                               e.g. migrate, createsuperuser
 """

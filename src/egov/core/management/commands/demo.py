@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -7,14 +11,26 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egov.core.db import check_database
-from egov.core.server import collect_static, run_server
+from egov.core.server import (
+    PortUnavailable,
+    WorkerProcess,
+    check_port_free,
+    collect_static,
+    run_server,
+)
 from egov.organizations.selectors import UnknownProvince, province_find
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM before Granian has set its own handler: stop as Ctrl+C would."""
+    raise SystemExit(128 + signum)
 
 
 class Command(BaseCommand):
     help = (
         "Run egov with demo data: migrate the database, load a demo province with its agencies, "
-        "communes, staff and citizens, print the sign-ins, and start the server."
+        "communes, staff and citizens, print the sign-ins, and start the server with the "
+        "background worker beside it (notifications, statistics)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +56,12 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         if not 1 <= options["port"] <= 65535:
             raise CommandError("--port must be between 1 and 65535.")
+        host, port = options["host"], options["port"]
+        if not options["no_serve"]:
+            try:
+                check_port_free(host, port)  # before the data is loaded, and again to serve
+            except PortUnavailable as exc:
+                raise CommandError(str(exc)) from None
         check_database()
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         call_command("migrate", interactive=False, verbosity=0)
@@ -53,7 +75,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {demo_stats_load():,} dossiers of history for the statistics.")
         else:
             self.stdout.write("  Already loaded.")
-        host, port = options["host"], options["port"]
         shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host  # noqa: S104
         if host not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS.append(host)
@@ -69,10 +90,47 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         collect_static()
-        self.stdout.write("Press Ctrl+C to stop.\n")
-        run_server(
-            bind=f"{host}:{port}" if ":" not in host else f"[{host}]:{port}",
-            workers=2,
-            threads=4,
-            allowed_host=host,
+        signal.signal(signal.SIGTERM, _stop)
+        worker = WorkerProcess(
+            ["--notifications-to-files"], write=self._worker_line, on_exit=self._worker_died
         )
+        try:
+            pid = worker.start()
+            self.stdout.write(
+                f"Background worker (PID {pid}, its lines start with {worker.PREFIX.strip()!r}): "
+                "sends the notifications and keeps the statistics up to date."
+            )
+            self.stdout.write(
+                "Notifications are written to files in "
+                f"{Path(settings.DATA_DIR) / 'notifications'} (sms.jsonl, zalo.jsonl, email/) "
+                "unless their channels are configured."
+            )
+            self.stdout.write("Press Ctrl+C to stop.\n")
+            run_server(
+                bind=f"{host}:{port}" if ":" not in host else f"[{host}]:{port}",
+                workers=2,
+                threads=4,
+                allowed_host=host,
+            )
+        except PortUnavailable as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            returncode = worker.stop()
+            if returncode not in (0, -signal.SIGTERM, None):  # -SIGTERM: stopped while starting
+                self.stderr.write(f"The background worker stopped with exit code {returncode}.")
+            else:
+                self.stdout.write("Background worker stopped.")
+
+    def _worker_line(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
+
+    def _worker_died(self, returncode: int) -> None:
+        self.stderr.write(
+            self.style.ERROR(
+                f"The background worker stopped (exit code {returncode}): notifications are no "
+                "longer sent and the statistics no longer move. Its last lines are above; "
+                "restart egov demo."
+            )
+        )
+        sys.stderr.flush()

@@ -6,7 +6,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egov.core.db import check_database, pending_migrations
-from egov.core.server import collect_static, run_server, split_bind
+from egov.core.server import (
+    PortUnavailable,
+    check_port_free,
+    collect_static,
+    run_server,
+    split_bind,
+)
 
 
 class Command(BaseCommand):
@@ -35,9 +41,13 @@ class Command(BaseCommand):
         if options["workers"] < 1 or options["threads"] < 1:
             raise CommandError("--workers and --threads must be at least 1.")
         try:
-            split_bind(options["bind"])
+            host, port = split_bind(options["bind"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        try:
+            check_port_free(host, port)  # at once, then again just before serving
+        except PortUnavailable as exc:
+            raise CommandError(str(exc)) from None
         check_database()
         pending = pending_migrations()
         if pending:
@@ -47,4 +57,7 @@ class Command(BaseCommand):
             )
         if not options["no_collectstatic"]:
             collect_static()
-        run_server(bind=options["bind"], workers=options["workers"], threads=options["threads"])
+        try:
+            run_server(bind=options["bind"], workers=options["workers"], threads=options["threads"])
+        except PortUnavailable as exc:
+            raise CommandError(str(exc)) from None

@@ -8,16 +8,25 @@ changes into the figures). core depends on no other app, hence the method instea
 import.
 
 With ``--batch`` (for tests and cron): sweep once, run tasks until none is ready, exit.
+
+``egov demo`` runs one as its child process, with ``--notifications-to-files`` and
+``--parent`` (its own process id: the worker stops when that process is gone, even when it
+was killed without a chance to stop its worker).
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
+import os
+import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
@@ -50,15 +59,38 @@ def run_sweeps() -> None:
                 logger.info("%s sweep: %s", label, result)
 
 
+def notifications_to_files() -> Path:
+    """Send this process's notifications to files under ``<data dir>/notifications/``, on
+    each channel whose backend the environment does not choose: SMS and Zalo through the
+    ``file`` backend (``sms.jsonl``, ``zalo.jsonl``), email through Django's file backend
+    (one file per message in ``email/``) when no ``EMAIL_HOST`` is set. Returns the folder."""
+    folder = Path(settings.DATA_DIR) / "notifications"
+    for name in ("EGOV_SMS_BACKEND", "EGOV_ZALO_BACKEND"):
+        if not os.environ.get(name, "").strip():
+            setattr(settings, name, "file")
+    if not settings.EMAIL_HOST:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+        settings.EMAIL_FILE_PATH = str(folder / "email")
+    return folder
+
+
 class SweepThread(threading.Thread):
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, parent: int | None = None) -> None:
         super().__init__(name="egov-sweep", daemon=True)
         self.interval = interval
+        self.parent = parent
         self.stopping = threading.Event()
+
+    def parent_gone(self) -> bool:
+        return self.parent is not None and os.getppid() != self.parent
 
     def run(self) -> None:
         try:
             while not self.stopping.is_set():
+                if self.parent_gone():
+                    logger.warning("the process that started this worker is gone: stopping")
+                    os.kill(os.getpid(), signal.SIGTERM)  # db_worker's own clean stop
+                    return
                 close_old_connections()
                 run_sweeps()
                 self.stopping.wait(self.interval)
@@ -87,9 +119,24 @@ class Command(BaseCommand):
             action="store_true",
             help="Sweep once, run the tasks that are ready, and exit when none is left.",
         )
+        parser.add_argument(
+            "--notifications-to-files",
+            action="store_true",
+            help="For demos and trials: write SMS, Zalo and email notifications to files in "
+            "the data directory's notifications/ folder instead of the console, on each "
+            "channel whose backend is not configured (egov demo uses it).",
+        )
+        # Used by egov demo: stop when the process with this id is no longer the parent.
+        parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["parent"] is not None and os.getppid() != options["parent"]:
+            logger.warning("the process that started this worker is gone: not starting")
+            return
         check_database()
+        if options["notifications_to_files"]:
+            folder = notifications_to_files()
+            logger.info("notifications without a configured backend go to files in %s", folder)
         worker_args = [
             "--queue-name",
             options["queue_name"],
@@ -100,7 +147,7 @@ class Command(BaseCommand):
             run_sweeps()
             call_command("db_worker", *worker_args, "--batch", "--no-startup-delay")
             return
-        sweeper = SweepThread(max(options["outbox_interval"], 0.1))
+        sweeper = SweepThread(max(options["outbox_interval"], 0.1), parent=options["parent"])
         sweeper.start()
         try:
             call_command("db_worker", *worker_args)
