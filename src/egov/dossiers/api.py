@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
@@ -280,10 +280,19 @@ class LookupParams(Schema):
 
 
 @router.get("/lookup", auth=None, response={200: PublicDossierOut, **ERROR_RESPONSES})
-def lookup(request: HttpRequest, params: Query[LookupParams]) -> dict[str, Any]:
+def lookup(request: HttpRequest, params: Query[LookupParams]) -> HttpResponse:
     """Follow a dossier without signing in. Wrong answers are throttled (429)."""
     client = request.META.get("REMOTE_ADDR", "")
     found = selectors.dossier_lookup(code=params.code, secret=params.secret, client=client)
+    # The busiest public answer is rendered as it is built, in PublicDossierOut's field
+    # order, without Ninja validating it against PublicDossierOut and dumping it again
+    # (a fifth of the request's Python time): the same bytes, which the tests compare with
+    # the schema's own rendering.
+    return router.api.create_response(request, lookup_answer(found), status=200)  # type: ignore[union-attr]
+
+
+def lookup_answer(found: selectors.PublicDossier) -> dict[str, Any]:
+    """The public lookup's answer for ``found``, as ``PublicDossierOut`` gives it."""
     return {
         "code": found.code,
         "procedure_name": found.procedure_name,
@@ -407,7 +416,9 @@ def take_action(
     confirm_payment, apologize, stop, request_withdrawal, approve_withdrawal, complete,
     return_result (404 for another). The service checks who may, and from which state (409
     `invalid_transition`); `version` must be the one you read (409 `conflict`). Files (a
-    supplement's documents, the result of `complete`) go to `.../files` as multipart."""
+    supplement's documents, the result of `complete`) go to `.../files` as multipart. A
+    `supplement` needs a `comment` or at least one file: an empty one answers 400 (field
+    `files`) and the dossier stays paused."""
     actor = request_user(request)
     with prepared_statements():  # key lookups only: the answer's events, the actor's roles
         dossier = services.dossier_act(
