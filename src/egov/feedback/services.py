@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from egov.accounts.validators import normalize_email, normalize_mobile_phone
 from egov.core.errors import (
@@ -262,7 +263,10 @@ def _check_media(
             errors["media_url"] = [_("Enter a web address (http or https).")]
     max_photos = int(getattr(settings, "EGOV_FEEDBACK_MAX_PHOTOS", 5))
     if len(photos) > max_photos:
-        errors["photos"] = [_("At most %(count)s photos.") % {"count": max_photos}]
+        errors["photos"] = [
+            ngettext("At most %(count)s photo.", "At most %(count)s photos.", max_photos)
+            % {"count": max_photos}
+        ]
     return media_url, _clean_photos(photos, errors)
 
 
@@ -1185,7 +1189,11 @@ def report_reopen(
             raise ValidationFailed(
                 fields={
                     "reason": [
-                        _("A report can be reopened within %(days)s days of its answer.")
+                        ngettext(
+                            "A report can be reopened within %(days)s day of its answer.",
+                            "A report can be reopened within %(days)s days of its answer.",
+                            days,
+                        )
                         % {"days": days}
                     ]
                 }

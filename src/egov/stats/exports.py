@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from egov.stats import formats
 from egov.stats.tables import Cell, Table
@@ -122,7 +123,13 @@ def monthly_report_pdf(
         if len(table.rows) > 60:
             story.append(
                 Paragraph(
-                    _("%(n)s more rows in the Excel export.") % {"n": len(table.rows) - 60}, body
+                    ngettext(
+                        "%(n)s more row in the Excel export.",
+                        "%(n)s more rows in the Excel export.",
+                        len(table.rows) - 60,
+                    )
+                    % {"n": formats.number(len(table.rows) - 60)},
+                    body,
                 )
             )
     doc.build(story)
