@@ -23,3 +23,19 @@ class CoreConfig(AppConfig):
         from egov.core.db import native_timestamptz_loader
 
         connection_created.connect(native_timestamptz_loader)
+
+    _last_cleanup: float = 0.0
+
+    def worker_sweep(self) -> Any:
+        """Called by ``egov worker`` every second: at most once an hour, deletes the uploads
+        kept for forms shown again with errors that are too old to be used
+        (``core.uploads.pending_uploads_cleanup``)."""
+        import time
+
+        from egov.core.uploads import pending_uploads_cleanup
+
+        now = time.monotonic()
+        if self._last_cleanup and now - self._last_cleanup < 3600:
+            return None
+        self._last_cleanup = now
+        return pending_uploads_cleanup()

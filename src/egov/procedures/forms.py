@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.forms import accept_attribute
 from egov.organizations.models import AdministrativeLevel, AgencyType
+from egov.procedures.catalog import FORM_EXTENSIONS
 from egov.procedures.models import Channel, OnlineType, Sector, Target, TimeUnit
 
 ROLE_CHOICES = [
@@ -87,7 +89,11 @@ class ComponentForm(forms.Form):
     copies = forms.IntegerField(label=_("Copies"), min_value=0, max_value=50, initial=0)
     mandatory = forms.BooleanField(label=_("Mandatory"), required=False, initial=True)
     form = forms.CharField(label=_("Form file name"), required=False, max_length=255)
-    upload = forms.FileField(label=_("New form template"), required=False)
+    upload = forms.FileField(
+        label=_("New form template"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(FORM_EXTENSIONS)}),
+    )
     note = forms.CharField(label=_("Note"), required=False)
 
 
