@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/stats/", include("egov.stats.urls_staff")),
     path("statistics/", include("egov.stats.urls")),
     path("staff/", include("egov.organizations.urls")),
+    path("directory/", include("egov.organizations.urls_directory")),
     path("procedures/", include("egov.procedures.urls")),
     path("feedback/", include("egov.feedback.urls")),
     path("", include("egov.dossiers.urls")),

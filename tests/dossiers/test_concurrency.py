@@ -112,3 +112,35 @@ def test_racing_a_hand_over_answers_conflict_never_not_found(postgres, desk):
     assert sum(isinstance(o, Dossier) for o in outcomes) == 1
     assert all(isinstance(o, (Dossier, Conflict)) for o in outcomes), outcomes
     assert Dossier.objects.get(pk=d.pk).current_agency == desk.department
+
+
+def test_the_receiver_acts_while_the_sender_recalls_exactly_one_wins(postgres, desk, world):
+    """The department takes a dossier as the desk recalls it: either it is taken (and the
+    recall refused as too late) or recalled (and the taking refused), never both or a mix."""
+    for _ in range(3):
+        d = services.dossier_submit(
+            actor=desk.citizen, procedure=desk.permit, agency=None, channel="online",
+            applicant=Applicant(name="A"),
+        )  # fmt: skip
+        d = services.dossier_receive(actor=desk.desk, dossier_id=d.pk, version=d.version)
+        d = services.dossier_hand_over(
+            actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
+        )
+        outcomes = race([
+            lambda: services.dossier_assign(actor=desk.specialist, dossier_id=d.pk, version=d.version, assignee=desk.specialist),
+            lambda: services.dossier_recall(actor=desk.desk, dossier_id=d.pk, version=d.version, reason="Nhầm"),
+        ])  # fmt: skip
+        wins = [o for o in outcomes if isinstance(o, Dossier)]
+        assert len(wins) == 1 and all(isinstance(o, (Dossier, Conflict)) for o in outcomes), outcomes
+        stored = Dossier.objects.get(pk=d.pk)
+        actions = list(stored.events.values_list("action", flat=True))
+        assert stored.version == d.version + 1
+        if isinstance(outcomes[0], Dossier):  # taken: the recall was too late
+            assert outcomes[1].code == "recall_too_late"
+            assert actions[-1] == "assign" and "recall" not in actions
+            assert (stored.current_agency, stored.assignee) == (desk.department, desk.specialist)
+        else:  # recalled: back at the desk, nobody in the department took it
+            assert actions[-1] == "recall" and "assign" not in actions
+            assert (stored.current_agency, stored.step_index) == (desk.center, 0)
+            assert stored.state == DossierState.RECEIVED and stored.assignee is None
+    assert audit_chain_verify().ok

@@ -130,8 +130,9 @@ def test_actions_in_the_department(desk):
     assert actions_available(user=desk.leader, dossier=d) == [
         *handler[:-1], "apologize", "stop", "complete",
     ]  # fmt: skip
-    # The desk only acts for the applicant now; the outsider and the unit nothing.
-    assert actions_available(user=desk.desk, dossier=d) == ["request_withdrawal"]
+    # The desk acts for the applicant now, and may recall its hand-over until the department
+    # acts; the outsider and the unit nothing.
+    assert actions_available(user=desk.desk, dossier=d) == ["recall", "request_withdrawal"]
     assert actions_available(user=desk.outsider, dossier=d) == []
     assert actions_available(user=desk.unit_specialist, dossier=d) == []
     # Once assigned to the unit's specialist, they may handle it too.

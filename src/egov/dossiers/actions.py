@@ -53,6 +53,12 @@ ACTIONS: dict[str, ActionSpec] = {
         fields=("to_agency", "comment"),
         tone="primary",
     ),
+    "recall": ActionSpec(
+        _("Hand-over recalled"),
+        _("Recall the hand-over"),
+        _("The hand-over was recalled: the dossier is back at its previous step."),
+        fields=("reason",),
+    ),
     "return_step": ActionSpec(
         _("Sent back to an earlier step"),
         _("Send back to an earlier step"),

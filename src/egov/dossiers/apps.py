@@ -19,6 +19,7 @@ class DossiersConfig(AppConfig):
                 "dossiers.dossier.refuse": _("Dossier refused"),
                 "dossiers.dossier.assign": _("Dossier assigned"),
                 "dossiers.dossier.hand_over": _("Dossier handed over"),
+                "dossiers.dossier.recall": _("Hand-over recalled"),
                 "dossiers.dossier.return_step": _("Dossier returned to an earlier step"),
                 "dossiers.dossier.request_supplement": _("Supplement requested"),
                 "dossiers.dossier.supplement": _("Dossier supplemented"),

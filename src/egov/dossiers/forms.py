@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.files import extensions
+from egov.core.widgets import TypeaheadSelect
 from egov.dossiers.models import FINAL_STATES, DossierState, Satisfaction
 from egov.dossiers.services import ALLOWED_UPLOADS, Applicant, Upload
 from egov.organizations.models import Agency
@@ -65,7 +68,10 @@ class SubmissionForm(UploadsMixin, forms.Form):
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
     agency = forms.ModelChoiceField(
-        label=_("Where do you submit?"), queryset=Agency.objects.none(), required=False
+        label=_("Where do you submit?"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=TypeaheadSelect(reverse_lazy("directory:agencies")),
     )
     applicant_name = forms.CharField(
         label=_("Applicant's full name"),
@@ -117,6 +123,11 @@ class SubmissionForm(UploadsMixin, forms.Form):
             )
             field.required = True
             field.empty_label = _("Choose…")
+            # The searchable list offers the agencies of the procedure's type only.
+            widget = field.widget
+            assert isinstance(widget, TypeaheadSelect)
+            type_code = procedure.implementing_agency_type.code
+            widget.url = f"{widget.url}?{urlencode({'type': type_code})}"
         self.component_fields: list[tuple[str, Any]] = []
         for component in procedure.components.all():
             name = f"component_{component.pk}"
@@ -223,7 +234,13 @@ class ActionForm(UploadsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     to_agency = forms.ModelChoiceField(
-        label=_("Hand over to"), queryset=Agency.objects.none(), required=False
+        label=_("Hand over to"),
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text=_(
+            "Proposed: where the procedure's next step is handled. Search by name or code."
+        ),
+        widget=TypeaheadSelect(reverse_lazy("directory:agencies")),
     )
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=Agency.objects.none(), required=False

@@ -27,7 +27,7 @@ from egov.dossiers.models import (
     DossierState,
     LookupThrottle,
 )
-from egov.dossiers.transitions import ASSIGNEE_ROLES, TRANSITIONS, may_act
+from egov.dossiers.transitions import ASSIGNEE_ROLES, TRANSITIONS, Actor, may_act
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import Agency, StaffRole
 from egov.procedures.models import Procedure
@@ -90,7 +90,13 @@ def inbox(*, user: User, filters: InboxFilters) -> QuerySet[Dossier]:
 
 
 def staff_dossier_get(*, user: User | AnonymousUser | None, dossier_id: int) -> Dossier:
+    """A dossier ``user`` may see; also, while they may still recall its hand-over, the
+    dossier they sent out of their agencies (so that the page and the API offer the recall)."""
     dossier = staff_dossiers(user).filter(pk=dossier_id).first()
+    if dossier is None and org_permissions.is_staff_member(user):
+        sent = _base().filter(pk=dossier_id).first()
+        if sent is not None and may_act(user, sent, Actor.SENDER):
+            dossier = sent
     if dossier is None:
         raise NotFound(_("Dossier not found."))
     return dossier
@@ -408,6 +414,39 @@ def assignable_staff(dossier: Dossier) -> QuerySet[User]:
     return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by(
         "full_name"
     )
+
+
+def next_step_agency(dossier: Dossier) -> Agency | None:
+    """Where the procedure's next step is handled, as the hand-over form's default choice.
+
+    Steps name a role and, in words, a handler, not an agency; so: the active agency whose
+    name, short name or identifier code the step's handler is (diacritics and case aside);
+    else the receiving agency for a desk officer's step; else the implementing agency when
+    the dossier is still outside it (at the receiving desk); else where it is now (the next
+    step is in the same agency: a leader signs after the specialist). None on the last step.
+    """
+    from egov.core.text import fold
+
+    steps = dossier.procedure.step_list
+    if dossier.step_index + 1 >= len(steps):
+        return None
+    step = steps[dossier.step_index + 1]
+    handler = fold(step.handler)
+    if handler:
+        for agency in Agency.objects.filter(is_active=True, search_text__contains=handler)[:20]:
+            if handler in (fold(agency.name), fold(agency.short_name), fold(agency.code)):
+                return agency
+    if step.role == StaffRole.DESK_OFFICER:
+        return dossier.receiving_agency
+    implementing = dossier.procedure.implementing_agency
+    current = dossier.current_agency
+    if (
+        implementing is not None
+        and implementing.is_active
+        and not current.path.startswith(implementing.path)
+    ):
+        return implementing
+    return current
 
 
 def staff_events(dossier: Dossier) -> QuerySet[DossierEvent]:

@@ -50,7 +50,14 @@ from egov.dossiers.models import (
     DossierState,
     Satisfaction,
 )
-from egov.dossiers.transitions import ASSIGNEE_ROLES, TRANSITIONS, may_act
+from egov.dossiers.transitions import (
+    ASSIGNEE_ROLES,
+    HANDLER_ROLES,
+    TRANSITIONS,
+    is_sender,
+    latest_event,
+    may_act,
+)
 from egov.notifications.services import Notification, outbox_enqueue_many
 from egov.organizations import permissions as org_permissions
 from egov.organizations.models import Agency, StaffRole
@@ -327,7 +334,16 @@ def _may_act(actor: User, dossier: Dossier, who: str) -> bool:
 def _may_see(actor: User, dossier: Dossier) -> bool:
     from egov.dossiers.selectors import staff_dossiers
 
-    return dossier.applicant_id == actor.pk or staff_dossiers(actor).filter(pk=dossier.pk).exists()
+    if dossier.applicant_id == actor.pk or staff_dossiers(actor).filter(pk=dossier.pk).exists():
+        return True
+    # The unit a hand-over was recalled from saw the dossier until the recall.
+    event = latest_event(dossier)
+    return (
+        event is not None
+        and event.action == "recall"
+        and event.from_agency is not None
+        and org_permissions.roles_scope(actor, *HANDLER_ROLES).contains(event.from_agency)
+    )
 
 
 def _required(name: str, message: str) -> ValidationFailed:
@@ -555,6 +571,12 @@ def dossier_hand_over(
         )
     now = timezone.now()
     from_agency = dossier.current_agency
+    # What a recall restores (dossier_recall): the sender's step, assignee and step deadline.
+    before = {
+        "step_index": dossier.step_index,
+        "assignee": dossier.assignee_id,
+        "step_due_at": dossier.step_due_at.isoformat() if dossier.step_due_at else None,
+    }
     dossier.current_agency = to_agency
     dossier.assignee = None
     dossier.step_index += 1
@@ -562,7 +584,105 @@ def dossier_hand_over(
     return _finish(
         dossier, actor, "hand_over", old, now, comment=comment,
         from_agency=from_agency, to_agency=to_agency, step_index=dossier.step_index, step_due_at=dossier.step_due_at,
+        data={"before": before},
     )  # fmt: skip
+
+
+def _when(at: datetime) -> str:
+    return timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
+
+
+def _recall_refused(actor: User, dossier: Dossier) -> Conflict | None:
+    """Why ``actor``, who sent a hand-over of ``dossier``, may no longer recall it (the
+    dossier's row is locked): the receiving unit acted on it after the hand-over, or the
+    hand-over was recalled already. None when ``actor`` sent none of its hand-overs."""
+    events = list(
+        DossierEvent.objects.filter(dossier=dossier)
+        .select_related("from_agency", "to_agency")
+        .order_by("-at", "-pk")[:50]
+    )
+    for i, event in enumerate(events):
+        if event.action == "hand_over" and is_sender(actor, event):
+            if i == 0:
+                return None  # the latest event: nothing refuses it (another check did)
+            after = events[i - 1]
+            if after.action == "recall":
+                return Conflict(
+                    _("This hand-over was already recalled (%(when)s, %(who)s).")
+                    % {"when": _when(after.at), "who": after.actor_label},
+                    code="recall_too_late",
+                )
+            return Conflict(
+                _(
+                    "%(agency)s has already acted on this dossier (%(when)s): the hand-over "
+                    "can no longer be recalled. Ask them to send it back instead."
+                )
+                % {
+                    "agency": event.to_agency.name if event.to_agency else "",
+                    "when": _when(after.at),
+                },
+                code="recall_too_late",
+            )
+    return None
+
+
+@prepared_statements()
+@transaction.atomic
+def dossier_recall(*, actor: User, dossier_id: int, version: int, reason: str) -> Dossier:
+    """Take back a hand-over sent by mistake, before the receiving unit acts on it (no event
+    after the hand-over): the dossier returns to the sending agency with the step, assignee,
+    step deadline and state it had before the hand-over. Only the officer who handed it over,
+    or staff of the sending agency who may hand over (``transitions.may_act``, sender). The
+    reason is required: the receiving unit saw the dossier arrive and then leave."""
+    if not reason.strip():
+        raise _required("reason", _("Give the reason for recalling the hand-over."))
+    try:
+        dossier, old = _begin(actor, dossier_id, version, "recall")
+    except (Conflict, PermissionDenied) as exc:
+        # A former sender is told that the receiving unit acted, not merely "changed".
+        locked = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
+        refused = _recall_refused(actor, locked) if locked is not None else None
+        raise (refused or exc) from None
+    hand_over = latest_event(dossier)  # a hand-over by actor: may_act checked it under the lock
+    assert hand_over is not None and hand_over.from_agency is not None
+    before = hand_over.data.get("before") or _before_hand_over(dossier, hand_over)
+    now = timezone.now()
+    wrong = dossier.current_agency
+    assignee = before.get("assignee")
+    if assignee is not None:
+        from egov.accounts.models import User as UserModel
+
+        assignee = UserModel.objects.filter(pk=assignee, is_active=True).first()
+    due = before.get("step_due_at")
+    dossier.current_agency = hand_over.from_agency
+    dossier.assignee = assignee
+    dossier.step_index = before["step_index"]
+    dossier.step_due_at = datetime.fromisoformat(due) if due else None
+    dossier.state = hand_over.from_state or DossierState.IN_PROGRESS
+    return _finish(
+        dossier, actor, "recall", old, now, comment=reason.strip(),
+        changes={"step_index": [hand_over.step_index, dossier.step_index], "agency": [wrong.pk, hand_over.from_agency_id]},
+        from_agency=wrong, to_agency=hand_over.from_agency, step_index=dossier.step_index,
+        step_due_at=dossier.step_due_at, data={"hand_over_at": hand_over.at.isoformat()},
+    )  # fmt: skip
+
+
+def _before_hand_over(dossier: Dossier, hand_over: DossierEvent) -> dict[str, Any]:
+    """For a hand-over recorded before egov kept what it changed: the step before it, nobody
+    assigned, and the step deadline the latest earlier entry gave."""
+    earlier = (
+        DossierEvent.objects.filter(dossier=dossier, step_due_at__isnull=False)
+        .exclude(pk=hand_over.pk)
+        .filter(at__lte=hand_over.at)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    due = earlier.step_due_at if earlier is not None else None
+    return {
+        "step_index": max((hand_over.step_index or 1) - 1, 0),
+        "assignee": None,
+        "step_due_at": due.isoformat() if due else None,
+    }
 
 
 @prepared_statements()
@@ -960,6 +1080,8 @@ def dossier_act(*, actor: User, dossier_id: int, action: str, data: ActionInput)
             if data.to_agency is None:
                 raise _required("to_agency", _("Choose the agency that handles the next step."))
             return dossier_hand_over(**common, to_agency=data.to_agency, comment=data.comment)
+        case "recall":
+            return dossier_recall(**common, reason=data.reason)
         case "return_step":
             if data.to_step is None:
                 raise _required("to_step", _("Choose the step to return the dossier to."))

@@ -68,12 +68,15 @@ def _action_form(
     steps = dossier.procedure.step_list
     earlier = [(i, f"{i + 1}. {s.name}") for i, s in enumerate(steps[: dossier.step_index])]
     staff = None
+    initial: dict[str, Any] = {"version": dossier.version}
     if action == "assign":  # read only for the form that lists them
         staff = selectors.assignable_staff(dossier)
+    if action == "hand_over" and data is None:  # proposed: the next step's agency
+        initial["to_agency"] = selectors.next_step_agency(dossier)
     return ActionForm(
         data,
         files,
-        initial={"version": dossier.version},
+        initial=initial,
         agencies=Agency.objects.filter(is_active=True).order_by("path"),
         staff=staff,
         may_take=staff is not None and staff.filter(pk=user.pk).exists(),
@@ -148,7 +151,12 @@ def act(request: HttpRequest, dossier_id: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise NotFound()
     user = request_user(request)
-    dossier = selectors.staff_dossier_get(user=user, dossier_id=dossier_id)
+    try:
+        dossier = selectors.staff_dossier_get(user=user, dossier_id=dossier_id)
+    except NotFound:
+        if action != "recall":
+            raise
+        return _recall_unseen(request, dossier_id)
     form = _action_form(dossier, action, user, request.POST, request.FILES)
     if not form.is_valid():
         return _dossier_page(request, dossier, failed=action, failed_form=form, status=400)
@@ -174,6 +182,28 @@ def act(request: HttpRequest, dossier_id: int, action: str) -> HttpResponse:
         apply_service_errors(form, exc)
         return _dossier_page(request, dossier, failed=action, failed_form=form, status=400)
     messages.success(request, str(ACTIONS[action].done))
+    return redirect("dossiers_staff:dossier", dossier.pk)
+
+
+def _recall_unseen(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """A recall posted by a sender who no longer sees the dossier (the receiving unit acted on
+    it meanwhile): the service says why (Conflict), and the officer goes back to the inbox."""
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        raise NotFound(_("Dossier not found."))
+    data = form.cleaned_data
+    try:
+        dossier = services.dossier_act(
+            actor=request_user(request), dossier_id=dossier_id, action="recall",
+            data=services.ActionInput(version=data["version"], reason=data["reason"]),
+        )  # fmt: skip
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("dossiers_staff:inbox")
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.fields.values() for m in ms))
+        return redirect("dossiers_staff:inbox")
+    messages.success(request, str(ACTIONS["recall"].done))
     return redirect("dossiers_staff:dossier", dossier.pk)
 
 

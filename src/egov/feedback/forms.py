@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.widgets import TypeaheadSelect
 from egov.feedback.models import AttributeType, Category, ReportStatus
 from egov.feedback.photos import PhotoUpload
 from egov.feedback.services import STATUS_CHANGES, Contact
@@ -83,6 +85,7 @@ class ReportForm(forms.Form):
         queryset=AdministrativeUnit.objects.none(),
         required=False,
         empty_label=_("Not sure"),
+        widget=TypeaheadSelect(reverse_lazy("directory:communes")),
     )
     lat = forms.CharField(
         label=_("Latitude"),

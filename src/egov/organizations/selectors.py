@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province
 
@@ -150,3 +151,66 @@ def divisions_list(*, parent_code: str | None = None) -> QuerySet[Administrative
     if parent_code:
         return qs.filter(parent__code=parent_code).order_by("name")
     return qs.filter(parent__isnull=True).order_by("name")
+
+
+# --- Searchable lists (the typeahead of agency and commune fields) ---------------------------
+
+SEARCH_LIMIT = 20
+_CANDIDATES = 300  # read, then ranked in Python: whole words first
+
+
+def _starts_a_word(field: str, word: str, separators: str = " ") -> Q:
+    """``field`` (folded text) has a word starting with ``word``: typing 'phu' finds 'Phú
+    Vang', not 'Thạch Phụng Hòa' in the middle of a word."""
+    q = Q(**{f"{field}__startswith": word})
+    for sep in separators:
+        q |= Q(**{f"{field}__contains": sep + word})
+    return q
+
+
+def _ranked(rows: list[Any], text: Callable[[Any], str], words: list[str], limit: int) -> list[Any]:
+    """``rows`` with those matching more query words whole first, then by name."""
+
+    def key(row: Any) -> tuple[int, str]:
+        tokens = set(text(row).replace(".", " ").split())
+        return (-sum(word in tokens for word in words), fold(row.name))
+
+    return sorted(rows, key=key)[:limit]
+
+
+def agencies_search(
+    *, user: User | AnonymousUser | None, query: str = "", type_code: str = "", limit: int = 20
+) -> list[Agency]:
+    """Active agencies with a word of their name, short name or identifier code (or a part of
+    the code after a dot) starting with each word of ``query``, diacritics and case aside;
+    whole-word matches first, then by name; at most ``limit``.
+
+    Staff see every agency, as the hand-over list does (a dossier may go to any agency of
+    the province); anyone else the agencies the public deals with, not the units inside
+    them. ``type_code`` keeps one type (the commune's People's Committee, for a submission).
+    """
+    qs = Agency.objects.filter(is_active=True).select_related("type")
+    if not permissions.is_staff_member(user):
+        qs = qs.filter(type__is_internal_unit=False)
+    if type_code:
+        qs = qs.filter(type__code=type_code)
+    words = fold(query).split()[:8]
+    for word in words:
+        qs = qs.filter(_starts_a_word("search_text", word, " ."))
+    rows = list(qs.order_by("name", "pk")[:_CANDIDATES])
+    return _ranked(rows, lambda a: a.search_text, words, max(1, min(limit, 50)))
+
+
+def communes_search(*, query: str = "", limit: int = 20) -> list[AdministrativeUnit]:
+    """Communes and wards (administrative units under the province) with a word of their
+    name starting with each word of ``query`` (without diacritics), or whose official code is
+    ``query``; whole-word matches first. Public data, as on the feedback form."""
+    qs = AdministrativeUnit.objects.filter(parent__isnull=False)
+    words = fold(query).split()[:8]
+    if len(words) == 1 and words[0].isdigit():
+        qs = qs.filter(code=str(int(words[0])))  # stored without leading zeros
+    else:
+        for word in words:
+            qs = qs.filter(_starts_a_word("search_name", word))
+    rows = list(qs.order_by("name", "pk")[:_CANDIDATES])
+    return _ranked(rows, lambda u: u.search_name, words, max(1, min(limit, 50)))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
 from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.core.http import HtmxHttpRequest
@@ -74,3 +76,51 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     else:
         form = AgencyForm(initial={name: getattr(agency, name) for name in fields})
     return render(request, "organizations/agency_edit.html", {"agency": agency, "form": form})
+
+
+# --- Searchable lists: what egov/typeahead.js asks for as the user types ----------------------
+
+
+def _suggestions(request: HttpRequest, rows: list[tuple[int, str, str]]) -> JsonResponse:
+    """``{"results": [{"value", "label", "hint"}], "message"}``: ``message`` says how many
+    were found, for the screen reader's live region, in the page's language."""
+    shown = rows[: selectors.SEARCH_LIMIT]
+    if not shown:
+        message = _("Nothing found. Try fewer or other letters.")
+    elif len(rows) > len(shown):
+        message = _("The first %(n)s matches; type more to narrow them.") % {"n": len(shown)}
+    else:
+        message = ngettext("%(n)s match.", "%(n)s matches.", len(shown)) % {"n": len(shown)}
+    response = JsonResponse(
+        {
+            "results": [
+                {"value": str(v), "label": label, "hint": hint} for v, label, hint in shown
+            ],
+            "message": message,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
+
+
+@require_GET
+def agency_search(request: HttpRequest) -> JsonResponse:
+    """Agencies by name, short name or identifier code (``q``), for a hand-over (staff: every
+    agency) or a submission (the public: agencies, not their internal units; ``type``)."""
+    agencies = selectors.agencies_search(
+        user=request.user,
+        query=request.GET.get("q", "")[:100],
+        type_code=request.GET.get("type", "")[:50],
+        limit=selectors.SEARCH_LIMIT + 1,
+    )
+    return _suggestions(request, [(a.pk, a.name, a.code) for a in agencies])
+
+
+@require_GET
+def commune_search(request: HttpRequest) -> JsonResponse:
+    """Communes and wards by name without diacritics, or by official code (``q``)."""
+    units = selectors.communes_search(
+        query=request.GET.get("q", "")[:100], limit=selectors.SEARCH_LIMIT + 1
+    )
+    return _suggestions(request, [(u.pk, u.name, u.code) for u in units])
