@@ -151,6 +151,9 @@ def test_a_wrong_method_is_a_json_405_with_allow(client, db):
     vi = client.put("/api/v1/sectors").json()["error"]["message"]
     assert en == "This address does not take PUT requests; it takes GET."
     assert vi != en and "PUT" in vi
+    response = client.post("/api/v1/procedures/1.000001", HTTP_ACCEPT_LANGUAGE="en")
+    error = assert_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET, PUT" and error["message"].endswith("it takes GET, PUT.")
 
 
 # --- Authentication before CSRF (issue 15) -------------------------------------------------

@@ -187,7 +187,7 @@ class EgovAPI(NinjaAPI):
             response = view(request, *args, **kwargs)
             if not isinstance(response, HttpResponseNotAllowed):
                 return response
-            allowed = response["Allow"]
+            allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
             answer = self.create_response(
                 request,
                 error_body(
