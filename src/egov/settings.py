@@ -288,6 +288,29 @@ if EGOV_MAP_TILE_URL and (
         "EGOV_MAP_TILE_URL must be a URL template with {z}, {x} and {y} "
         f"(e.g. https://tiles.tinh.gov.vn/{{z}}/{{x}}/{{y}}.png), not {EGOV_MAP_TILE_URL!r}"
     )
+# Or a raster MBTiles file (an offline extract of the province) that egov serves itself at
+# /feedback/tiles/{z}/{x}/{y}.png; used when EGOV_MAP_TILE_URL is unset.
+EGOV_MAP_TILES_FILE = config.env_str("EGOV_MAP_TILES_FILE")
+if EGOV_MAP_TILES_FILE:
+    import sqlite3 as _sqlite3
+
+    try:
+        _tiles = _sqlite3.connect(
+            Path(EGOV_MAP_TILES_FILE).resolve().as_uri() + "?mode=ro", uri=True
+        )
+        _format = dict(_tiles.execute("SELECT name, value FROM metadata").fetchall()).get(
+            "format", "png"
+        )
+        _tiles.execute("SELECT 1 FROM tiles LIMIT 1").fetchall()
+        _tiles.close()
+    except _sqlite3.Error as _exc:
+        raise config.ConfigurationError(
+            f"EGOV_MAP_TILES_FILE must be a readable MBTiles file: {EGOV_MAP_TILES_FILE!r} ({_exc})"
+        ) from None
+    if str(_format).lower() not in ("png", "jpg", "jpeg", "webp"):
+        raise config.ConfigurationError(
+            f"EGOV_MAP_TILES_FILE must hold raster tiles (png, jpg or webp), not {_format!r}"
+        )
 EGOV_MAP_CENTER = config.env_str("EGOV_MAP_CENTER", "10.5353,106.4134")
 if unknown := set(EGOV_FEEDBACK_NOTIFY) - {"sms", "zalo", "email"}:
     raise config.ConfigurationError(

@@ -153,3 +153,78 @@ def test_tiles_from_the_configured_server_are_shown_without_a_message(
     credit = page.locator(".leaflet-control-attribution a")
     assert credit.inner_text() == "Bản đồ tỉnh"
     assert credit.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"
+
+
+# --- Tiles egov serves itself, from an MBTiles file --------------------------------------------
+
+
+def _png(colour: tuple[int, int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def mbtiles(path, fmt: str = "png"):
+    """A tiny MBTiles file: zoom 0, and zoom 1's north-west tile (x 0, y 0: TMS row 1)."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE metadata (name text, value text)")
+    db.execute("CREATE TABLE tiles (zoom_level int, tile_column int, tile_row int, tile_data blob)")
+    db.executemany(
+        "INSERT INTO metadata VALUES (?, ?)",
+        [
+            ("name", "Tỉnh Thử"),
+            ("format", fmt),
+            ("attribution", "&copy; OpenStreetMap contributors"),
+        ],
+    )
+    db.execute("INSERT INTO tiles VALUES (0, 0, 0, ?)", (_png((200, 200, 200)),))
+    db.execute("INSERT INTO tiles VALUES (1, 0, 1, ?)", (_png((10, 120, 10)),))
+    db.commit()
+    db.close()
+    return path
+
+
+def test_egov_serves_the_tiles_of_its_mbtiles_file(settings, client, fb, tmp_path):
+    settings.EGOV_MAP_TILES_FILE = str(mbtiles(tmp_path / "tinh.mbtiles"))
+    _placed()
+    north_west = client.get("/feedback/tiles/1/0/0.png")
+    assert north_west.status_code == 200 and north_west["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(north_west.content)).getpixel((5, 5)) == (10, 120, 10)
+    # A tile the extract does not hold is transparent, not an error the map would report.
+    outside = client.get("/feedback/tiles/1/1/1.png")
+    assert outside.status_code == 200
+    assert Image.open(io.BytesIO(outside.content)).convert("RGBA").getpixel((0, 0))[3] == 0
+    assert client.get("/feedback/tiles/1/2/0.png").status_code == 404  # no such tile number
+    page = client.get("/feedback/").content.decode()
+    assert '"tiles": "/feedback/tiles/{z}/{x}/{y}.png"' in page
+    assert "&amp;copy; OpenStreetMap contributors" in page or "\\u0026copy;" in page
+    # A tile server set explicitly comes first.
+    settings.EGOV_MAP_TILE_URL = "https://tiles.tinh.gov.vn/{z}/{x}/{y}.png"
+    assert (
+        '"tiles": "https://tiles.tinh.gov.vn/{z}/{x}/{y}.png"'
+        in client.get("/feedback/").content.decode()
+    )
+
+
+def test_without_an_mbtiles_file_there_are_no_tiles_to_serve(client, db):
+    assert client.get("/feedback/tiles/0/0/0.png").status_code == 404
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_map_shows_egovs_own_tiles(settings, page, live_server, fb, tmp_path):
+    settings.EGOV_MAP_TILES_FILE = str(mbtiles(tmp_path / "tinh.mbtiles"))
+    report = _placed()
+    outside = _watch(page, live_server.url)
+    loaded: list[str] = []
+    page.on(
+        "requestfinished", lambda r: loaded.append(r.url) if "/feedback/tiles/" in r.url else None
+    )
+    page.goto(f"{live_server.url}/feedback/{report.public_id}/")
+    page.wait_for_function("document.querySelectorAll('img.leaflet-tile-loaded').length > 0")
+    assert loaded and outside == []
+    assert page.locator(".map-status").is_hidden()
+    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+    screenshot(page, "feedback-map-own-tiles-vi")

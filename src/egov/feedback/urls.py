@@ -3,7 +3,7 @@ page, the feeds, per-agency figures, photos, and the Zalo webhook."""
 
 from django.urls import path
 
-from egov.feedback import feeds, views, zalo
+from egov.feedback import feeds, tiles, views, zalo
 
 app_name = "feedback"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("feeds/category/<slug:code>.atom", feeds.CategoryAtom(), name="feed_category_atom"),
     path("photos/<int:photo_id>/", views.photo, name="photo"),
     path("zalo/webhook/", zalo.webhook, name="zalo_webhook"),
+    path("tiles/<int:z>/<int:x>/<int:y>.png", tiles.tile, name="tile"),
     path("<str:public_id>/", views.report_detail, name="detail"),
     path("<str:public_id>/rate/", views.report_rate, name="rate"),
     path("<str:public_id>/reopen/", views.report_reopen, name="reopen"),

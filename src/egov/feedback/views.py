@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from egov.core.errors import Conflict, EgovError, NotFound, ValidationFailed
 from egov.core.views import apply_service_errors, render_error, signed_in_page
-from egov.feedback import selectors, services
+from egov.feedback import selectors, services, tiles
 from egov.feedback.forms import FiguresForm, RateForm, ReopenForm, ReportForm, service_fields
 from egov.feedback.models import Category, Channel, Report
 
@@ -34,9 +34,10 @@ from egov.feedback.models import Category, Channel, Report
 def map_settings(
     mode: str = "show", points: list[dict[str, Any]] | None = None, link: str = ""
 ) -> dict[str, Any]:
-    """What the map script needs: the tile server (``EGOV_MAP_TILE_URL``; none by default, so no
-    tile comes from an outside host), its credit, where to centre a map with nothing on it, the
-    points to show (or ``mode="pick"``) and what to say when there is no base map."""
+    """What the map script needs: the tile server (``EGOV_MAP_TILE_URL``, or egov's own tiles
+    from ``EGOV_MAP_TILES_FILE``; none by default, so no tile comes from an outside host), its
+    credit, where to centre a map with nothing on it, the points to show (or ``mode="pick"``)
+    and what to say when there is no base map."""
     try:
         center = [float(x) for x in str(settings.EGOV_MAP_CENTER).split(",")[:2]]
     except ValueError:
@@ -50,8 +51,8 @@ def map_settings(
             "iconRetinaUrl": static(images + "marker-icon-2x.png"),
             "shadowUrl": static(images + "marker-shadow.png"),
         },
-        "tiles": settings.EGOV_MAP_TILE_URL,
-        "attribution": settings.EGOV_MAP_ATTRIBUTION,
+        "tiles": tiles.tile_url_template(),
+        "attribution": tiles.attribution(),
         "center": center,
         "mode": mode,
         "points": points or [],
