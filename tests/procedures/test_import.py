@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from egov.core.errors import PermissionDenied
 from egov.core.models import AuditRecord
-from egov.procedures.exchange import read_json, read_path, read_workbook
+from egov.procedures.exchange import document_tables, read_json, read_path, read_workbook
 from egov.procedures.models import Procedure, ProcedureComponent
 from egov.procedures.services import CatalogImportFailed, catalog_import
 from tests.procedures.conftest import DOCX, document, procedure, write_catalog
@@ -26,6 +26,21 @@ def run_import(path, *args):
     except CommandError as exc:
         return False, out.getvalue(), err.getvalue() + str(exc)
     return True, out.getvalue(), err.getvalue()
+
+
+def problems(err: str) -> dict[str, list[str]]:
+    """The command's report: each bad row's heading ("procedures, row 2") and its lines,
+    one per bad cell ("field: message")."""
+    rows: dict[str, list[str]] = {}
+    heading = ""
+    for line in err.splitlines():
+        if line.startswith("  "):
+            rows[heading].append(line.strip())
+        elif line.endswith(":"):
+            heading = line[:-1]
+            assert heading not in rows, f"{heading} is reported twice"
+            rows[heading] = []
+    return rows
 
 
 def test_import_creates_procedures_with_children_and_audit(catalog, world):
@@ -75,8 +90,8 @@ def test_bad_procedure_is_reported_by_row_and_field_and_nothing_imported(
     ok, _out, err = run_import(write_catalog(tmp_path, doc))
     assert not ok
     assert "Nothing was imported" in err
-    line = next(line for line in err.splitlines() if line.startswith("procedures\t2\t"))
-    assert f"\t{field}\t" in line and reason in line
+    (line,) = [line for line in problems(err)["procedures, row 2"] if line.startswith(field)]
+    assert line.startswith(f"{field}: ") and reason in line
     assert Procedure.objects.count() == 0
 
 
@@ -85,8 +100,66 @@ def test_bad_step_duration_names_its_row(world, tmp_path):
     doc = document(procedure("1.001193", "X", steps=steps))
     ok, _out, err = run_import(write_catalog(tmp_path, doc))
     assert not ok
-    assert "procedures[1].steps\t1\tduration\t'abc' is not a number" in err
-    assert "procedures[1].steps\t2\tduration" in err
+    report = problems(err)
+    # One message for the unreadable cell, not also "must be greater than zero" for its 0.
+    assert report["procedures[1].steps, row 1"] == ["duration: 'abc' is not a number."]
+    assert report["procedures[1].steps, row 2"] == [
+        "duration: A step's allotted time must be greater than zero."
+    ]
+
+
+def test_problems_are_grouped_by_sheet_and_row_with_one_message_per_cell(world, tmp_path):
+    bad = procedure(
+        "12", "", targets=["x", "y"], processing_time="abc", channels=["fax", "pigeon"],
+        fees=[{"name": "Lệ phí", "amount": "lots"}],
+        steps=[{"name": "", "duration": "z"}, {"name": "B", "duration": 3, "role": "boss"}],
+    )  # fmt: skip
+    doc = document(procedure("1.001193", "Đăng ký khai sinh"), bad)
+    ok, _out, err = run_import(write_catalog(tmp_path, doc))
+    assert not ok
+    assert problems(err) == {
+        "procedures, row 2": [
+            "code: A procedure code looks like 1.001193 (a digit, a dot, six digits).",
+            "name: The name is required.",
+            "targets: Unknown targets 'x', 'y'.",
+            "processing_time: 'abc' is not a number.",
+            "channels: Unknown channels 'fax', 'pigeon'. "
+            "A procedure provided online must list the online channel.",
+        ],
+        "procedures[2].fees, row 1": ["amount: 'lots' is not a whole number."],
+        "procedures[2].steps, row 1": [
+            "name: The step needs a name.",
+            "duration: 'z' is not a number.",
+        ],
+        "procedures[2].steps, row 2": ["role: Unknown role 'boss'."],
+    }
+    assert "Nothing was imported: 9 problem(s) in 4 row(s)" in err
+    assert Procedure.objects.count() == 0
+
+
+def test_excel_problems_follow_the_sheets_order(world, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet, rows in document_tables(document(procedure("1.001193", "X"))).items():
+        worksheet = workbook.create_sheet(sheet)
+        for row in rows:
+            worksheet.append(row)
+    workbook["steps"].append(["9.999999", "Mồ côi", "", "", 1])
+    workbook["procedures"]["J2"] = "nine"  # processing_time
+    workbook["fees"]["C2"] = "free"  # amount
+    path = tmp_path / "catalog.xlsx"
+    workbook.save(path)
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "to-khai.docx").write_bytes(DOCX)
+    ok, _out, err = run_import(path)
+    assert not ok
+    assert list(problems(err).items()) == [
+        ("procedures, row 2", ["processing_time: 'nine' is not a number."]),
+        ("fees, row 2", ["amount: 'free' is not a whole number."]),
+        ("steps, row 5", ["procedure_code: No procedure with the code '9.999999' in this file."]),
+    ]
 
 
 def test_skip_invalid_imports_the_valid_ones(world, tmp_path):
@@ -97,7 +170,7 @@ def test_skip_invalid_imports_the_valid_ones(world, tmp_path):
     ok, out, err = run_import(write_catalog(tmp_path, doc), "--skip-invalid")
     assert ok
     assert "Imported 1 procedure(s)" in out and "skipped 1 invalid" in out
-    assert "procedures\t2\tsteps" in err
+    assert problems(err)["procedures, row 2"][0].startswith("steps: The steps add up to")
     assert list(Procedure.objects.values_list("code", flat=True)) == ["1.001193"]
 
 

@@ -41,3 +41,13 @@ def test_command_checks_its_arguments(db):
         call_command("stats_generate", "--dossiers", "0", stdout=StringIO())
     with pytest.raises(CommandError, match="catalog"):
         call_command("stats_generate", "--dossiers", "5", "--no-progress", stdout=StringIO())
+
+
+def test_command_progress_bars_show_their_totals(desk, capsys):
+    generate(count=40, years=1, seed=3)  # dossiers already there: the rebuild covers them too
+    call_command("stats_generate", "--dossiers", "25", "--years", "1", stdout=StringIO())
+    bars = capsys.readouterr().err.replace("\r", "\n").splitlines()
+    generate_bar = [line for line in bars if line.startswith("generate:")][-1]
+    rebuild_bar = [line for line in bars if line.startswith("rebuild:")][-1]
+    assert "100%" in generate_bar and "| 25/25 [" in generate_bar
+    assert "100%" in rebuild_bar and "| 65/65 [" in rebuild_bar

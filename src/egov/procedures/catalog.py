@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from egov.core.files import extensions, upload_problem
 from egov.organizations.models import StaffRole
@@ -40,13 +41,33 @@ class Loc:
 
 @dataclass(frozen=True)
 class CatalogIssue:
+    """One bad cell (``field`` of ``row`` in ``sheet``) and why. ``unreadable``: the cell's
+    value could not be read at all (not a number…), so any other problem found with it is
+    about the stand-in value and not worth reporting (``merge_issues``)."""
+
     sheet: str
     row: int
     field: str
     reason: str
+    unreadable: bool = False
 
     def __str__(self) -> str:
         return f"{self.sheet}, row {self.row}, {self.field}: {self.reason}"
+
+
+def merge_issues(issues: Iterable[CatalogIssue]) -> list[CatalogIssue]:
+    """One issue per cell, in the order cells were first reported: the reasons found for a
+    cell are joined into one message, except that a cell that could not be read is reported
+    only as such."""
+    cells: dict[tuple[str, int, str], list[CatalogIssue]] = {}
+    for issue in issues:
+        cells.setdefault((issue.sheet, issue.row, issue.field), []).append(issue)
+    merged = []
+    for (sheet, row, name), found in cells.items():
+        unreadable = [i for i in found if i.unreadable]
+        reasons = list(dict.fromkeys(i.reason for i in (unreadable or found)))
+        merged.append(CatalogIssue(sheet, row, name, " ".join(reasons), bool(unreadable)))
+    return merged
 
 
 @dataclass
@@ -144,7 +165,7 @@ class References:
 
 
 def validate_procedure(data: ProcedureData, refs: References) -> list[CatalogIssue]:
-    """Every problem of one procedure, each naming its sheet, row and field."""
+    """Every problem of one procedure, one issue per bad cell (its sheet, row and field)."""
     issues: list[CatalogIssue] = []
 
     def bad(loc: Loc, name: str, reason: str) -> None:
@@ -171,14 +192,22 @@ def validate_procedure(data: ProcedureData, refs: References) -> list[CatalogIss
             bad(loc, name, _("No agency has the identifier code '%(code)s'.") % {"code": code})
     if not data.targets:
         bad(loc, "targets", _("Name at least one target: citizen, organization."))
-    for target in data.targets:
-        if target not in TARGETS:
-            bad(loc, "targets", _("Unknown target '%(value)s'.") % {"value": target})
+    if unknown := [t for t in data.targets if t not in TARGETS]:
+        bad(
+            loc,
+            "targets",
+            ngettext("Unknown target %(values)s.", "Unknown targets %(values)s.", len(unknown))
+            % {"values": _quoted(unknown)},
+        )
     if not data.channels:
         bad(loc, "channels", _("Name at least one channel: counter, online, postal."))
-    for channel in data.channels:
-        if channel not in CHANNELS:
-            bad(loc, "channels", _("Unknown channel '%(value)s'.") % {"value": channel})
+    if unknown := [c for c in data.channels if c not in CHANNELS]:
+        bad(
+            loc,
+            "channels",
+            ngettext("Unknown channel %(values)s.", "Unknown channels %(values)s.", len(unknown))
+            % {"values": _quoted(unknown)},
+        )
     if data.online_type not in ONLINE_TYPES:
         bad(loc, "online_type", _("The online type is full, partial or info."))
     elif data.online_type != "info" and "online" not in data.channels:
@@ -249,7 +278,11 @@ def validate_procedure(data: ProcedureData, refs: References) -> list[CatalogIss
                     "time": _number(data.processing_time),
                 },
             )
-    return issues
+    return merge_issues(issues)
+
+
+def _quoted(values: list[str]) -> str:
+    return ", ".join(f"'{v}'" for v in dict.fromkeys(values))
 
 
 def _unit_label(unit: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from egov.procedures.catalog import (
     SectorData,
     StepData,
     form_file_problem,
+    merge_issues,
 )
 
 FORMAT_NAME = "egov-procedure-catalog"
@@ -76,7 +78,9 @@ class _Cells:
         self.row, self.loc, self.issues = row, loc, issues
 
     def bad(self, name: str, reason: str) -> None:
-        self.issues.append(CatalogIssue(self.loc.sheet, self.loc.row, name, reason))
+        self.issues.append(
+            CatalogIssue(self.loc.sheet, self.loc.row, name, reason, unreadable=True)
+        )
 
     def text(self, name: str) -> str:
         value = self.row.get(name)
@@ -267,6 +271,55 @@ def read_json(content: bytes) -> CatalogSource:
         )
         source.procedures.append(procedure)
     return source
+
+
+# --- Reporting problems ----------------------------------------------------------------------
+
+
+@dataclass
+class RowIssues:
+    """The bad cells of one row of an import file: (field, message) pairs, one per cell.
+    ``row`` 0 is the whole sheet (or, for ``sheet == "file"``, the whole file)."""
+
+    sheet: str
+    row: int
+    cells: list[tuple[str, str]]
+
+
+_JSON_CHILD_SHEET = re.compile(r"^procedures\[(\d+)\]\.(\w+)$")
+
+
+def _row_place(sheet: str, row: int) -> tuple[int, int, int, int]:
+    """Where a row comes in the file: the file itself first, then the sheets in their
+    order; in a JSON file each procedure is followed by its fees, components and steps."""
+    child = _JSON_CHILD_SHEET.match(sheet)
+    if child:
+        kind = child.group(2)
+        return (2, int(child.group(1)), 1 + (SHEETS.index(kind) if kind in SHEETS else 9), row)
+    if sheet == "procedures":
+        return (2, row, 0, 0)
+    if sheet == "file":
+        return (0, 0, 0, 0)
+    return (1 + SHEETS.index(sheet) if sheet in SHEETS else len(SHEETS) + 1, row, 0, 0)
+
+
+def _columns_of(sheet: str) -> list[str]:
+    child = _JSON_CHILD_SHEET.match(sheet)
+    return COLUMNS.get(child.group(2) if child else sheet, [])
+
+
+def issues_by_row(issues: Iterable[CatalogIssue]) -> list[RowIssues]:
+    """The problems of an import, grouped by sheet and row in the file's order, with one
+    message per bad cell (in the order of the sheet's columns)."""
+    rows: dict[tuple[str, int], list[CatalogIssue]] = {}
+    for issue in merge_issues(issues):
+        rows.setdefault((issue.sheet, issue.row), []).append(issue)
+    grouped = []
+    for (sheet, row), found in sorted(rows.items(), key=lambda item: _row_place(*item[0])):
+        columns = _columns_of(sheet)
+        found.sort(key=lambda i: columns.index(i.field) if i.field in columns else len(columns))
+        grouped.append(RowIssues(sheet, row, [(i.field, i.reason) for i in found]))
+    return grouped
 
 
 # --- Tables (Excel and CSV) ------------------------------------------------------------------

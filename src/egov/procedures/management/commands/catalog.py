@@ -6,9 +6,16 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from egov.procedures.exchange import catalog_document, read_path, write_workbook, write_zip
+from egov.procedures.exchange import (
+    catalog_document,
+    issues_by_row,
+    read_path,
+    write_workbook,
+    write_zip,
+)
 from egov.procedures.selectors import catalog_for_export
 from egov.procedures.services import CatalogImportFailed, ImportReport, catalog_import
 
@@ -21,7 +28,7 @@ def read_file(field: Any) -> bytes:
 class Command(BaseCommand):
     help = (
         "Import or export the procedure catalog (JSON, Excel or CSV; see docs/catalog-format.md). "
-        "A bad file imports nothing and every bad row is reported."
+        "A bad file imports nothing; every bad cell is reported, grouped by sheet and row."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -72,9 +79,9 @@ class Command(BaseCommand):
             )
         except CatalogImportFailed as exc:
             bar.close()
-            self.print_issues(exc.report)
+            cells, rows = self.print_issues(exc.report)
             raise CommandError(
-                f"Nothing was imported: {len(exc.report.issues)} problem(s) in {path}. "
+                f"Nothing was imported: {cells} problem(s) in {rows} row(s) of {path}. "
                 "Fix them, or use --skip-invalid to import the valid procedures."
             ) from None
         bar.close()
@@ -86,12 +93,21 @@ class Command(BaseCommand):
             )
         )
 
-    def print_issues(self, report: ImportReport) -> None:
-        if not report.issues:
-            return
-        self.stderr.write("sheet\trow\tfield\treason")
-        for issue in report.issues:
-            self.stderr.write(f"{issue.sheet}\t{issue.row}\t{issue.field}\t{issue.reason}")
+    def print_issues(self, report: ImportReport) -> tuple[int, int]:
+        """Each bad row (sheet and row) once, then each of its bad cells with one message;
+        returns the numbers of bad cells and of rows."""
+        groups = issues_by_row(report.issues)
+        for group in groups:
+            if group.sheet == "file":
+                place = _("The file")
+            elif group.row == 0:
+                place = _("Sheet %(sheet)s") % {"sheet": group.sheet}
+            else:
+                place = _("%(sheet)s, row %(row)s") % {"sheet": group.sheet, "row": group.row}
+            self.stderr.write(f"{place}:")
+            for name, message in group.cells:
+                self.stderr.write(f"  {message}" if name == "-" else f"  {name}: {message}")
+        return sum(len(g.cells) for g in groups), len(groups)
 
     def export(self, path: Path) -> None:
         sectors, queryset = catalog_for_export()

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from egov.dossiers.models import Dossier
 from egov.stats import synthetic
 from egov.stats.services import stats_rebuild
 
@@ -50,7 +51,9 @@ class Command(BaseCommand):
         )
         if options["no_rebuild"]:
             return
-        total = made.dossiers  # the rebuild goes over every dossier, old ones included
+        # The rebuild goes over every dossier, those already there included: its bar's
+        # total is theirs (with a smaller total tqdm drops it, and shows only a count).
+        total = Dossier.objects.count()
         with tqdm(total=total, unit=" dossiers", disable=quiet, desc="rebuild") as bar:
             report = stats_rebuild(fix=True, progress=bar.update)
         self.stdout.write(
