@@ -199,3 +199,43 @@ def test_token_calls_skip_csrf_and_session_writes_need_it(world):
     response = strict.delete(f"/api/v1/auth/tokens/{other.pk}", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 204
     assert not ApiToken.objects.filter(pk=other.pk, revoked_at__isnull=True).exists()
+
+
+def test_a_bug_answers_a_json_500_and_is_reported(db, monkeypatch, caplog):
+    from django.core.signals import got_request_exception
+    from django.db import connection
+    from django.test import Client
+
+    def broken_cursor(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    signalled = []
+
+    def receiver(**kwargs):
+        signalled.append(kwargs["request"].path)
+
+    got_request_exception.connect(receiver)
+    try:
+        client = Client(raise_request_exception=False)
+        with caplog.at_level("ERROR", logger="django.request"), monkeypatch.context() as m:
+            m.setattr(connection, "cursor", broken_cursor)
+            response = client.get("/api/v1/health", HTTP_ACCEPT_LANGUAGE="en")
+    finally:
+        got_request_exception.disconnect(receiver)
+    error = assert_error(response, 500, "server_error")
+    assert response["Content-Type"].startswith("application/json")
+    assert "boom" not in response.content.decode()  # no internals leak to the caller
+    assert error["message"].startswith("Something went wrong")
+    assert signalled == ["/api/v1/health"]
+    logged = [r for r in caplog.records if r.name == "django.request"]
+    assert len(logged) == 1 and "boom" in str(logged[0].exc_info[1])  # once, with the traceback
+
+
+def test_an_unreadable_request_is_a_json_400(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = json.dumps({"username": "x" * 500, "password": "y"})
+    response = client.post(
+        "/api/v1/auth/tokens", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    error = assert_error(response, 400, "invalid")
+    assert error["message"] == "Không đọc được yêu cầu gửi lên."

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve, reverse
 from django.utils.translation import gettext as _
@@ -19,6 +22,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BaseModel
 
 from egov.core.errors import EgovError
+
+logger = logging.getLogger("django.request")
 
 
 class Out(BaseModel):
@@ -151,6 +156,41 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DjangoPermissionDenied)
     def forbidden(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
         return respond(request, 403, "forbidden", _("You do not have permission to do this."))
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # As Django answers it (400), logged on django.security; e.g. a body over
+        # DATA_UPLOAD_MAX_MEMORY_SIZE or too many fields.
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
+        return respond(request, 400, "invalid", _("The request could not be read."))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        """A bug answers the one error format too, never Django's HTML 500 page.
+
+        It is reported as Django reports an uncaught exception: logged on ``django.request``
+        (mailed to ``ADMINS`` by ``AdminEmailHandler``) and signalled with
+        ``got_request_exception``, which also makes the test client raise it. With ``DEBUG``
+        on, Ninja's own handler shows the traceback instead."""
+        if settings.DEBUG:
+            raise exc
+        got_request_exception.send(sender=None, request=request)
+        logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exc,
+            extra={"status_code": 500, "request": request},
+        )
+        response = respond(
+            request,
+            500,
+            "server_error",
+            _(
+                "Something went wrong. The error has been recorded. Please try again in a few minutes."
+            ),
+        )
+        response._has_been_logged = True  # type: ignore[attr-defined]  # Django's log_response
+        return response
 
 
 NOT_FOUND_URL_NAME = "api-not-found"
