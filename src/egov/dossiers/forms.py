@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,13 +13,14 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.files import extensions
+from egov.core.forms import KeepsUploads, accept_attribute
 from egov.core.widgets import TypeaheadSelect
 from egov.dossiers.models import FINAL_STATES, DossierState, Satisfaction
 from egov.dossiers.services import ALLOWED_UPLOADS, Applicant, Upload
 from egov.organizations.models import Agency
 from egov.procedures.models import Procedure
 
-ACCEPT = ",".join(f".{e}" for e in extensions(ALLOWED_UPLOADS))
+ACCEPT = accept_attribute(extensions(ALLOWED_UPLOADS))
 
 
 def _file_field(label: Any, *, mandatory: bool, help_text: str = "") -> forms.FileField:
@@ -30,11 +32,12 @@ def _file_field(label: Any, *, mandatory: bool, help_text: str = "") -> forms.Fi
     )
 
 
-class UploadsMixin:
+class UploadsMixin(KeepsUploads):
     """A form's files as the services' ``Upload`` objects, read once.
 
     ``upload_fields`` gives each file field with the dossier component it is for (``None``:
-    not tied to one, as for supplements and result files).
+    not tied to one, as for supplements and result files). A form that calls
+    ``setup_kept_uploads`` also gets back the files kept from an earlier try (``KeepsUploads``).
     """
 
     files: Any
@@ -48,8 +51,9 @@ class UploadsMixin:
         if self._uploads is None:
             uploads, names = [], []
             for name, component_id in self.upload_fields():
-                uploaded: UploadedFile | None = self.files.get(name)
+                uploaded: UploadedFile | None = self.upload(name)
                 if uploaded is not None:
+                    uploaded.seek(0)
                     uploads.append(Upload(component_id, uploaded.name or "file", uploaded.read()))
                     names.append(name)
             self._uploads = (uploads, names)
@@ -63,7 +67,10 @@ class SubmissionForm(UploadsMixin, forms.Form):
     """The applicant and one file per dossier component of ``procedure``.
 
     ``idempotency_key`` is drawn when the form is shown: sending the same page twice (a double
-    click, a refresh after a timeout) gives the same dossier, not two.
+    click, a refresh after a timeout) gives the same dossier, not two. The applicant's name
+    and the agency are checked by the service, with the files, so that every error shows at
+    once. With an ``upload_owner``, files that were valid are kept when the page comes back
+    with errors (``KeepsUploads``).
     """
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
@@ -76,7 +83,8 @@ class SubmissionForm(UploadsMixin, forms.Form):
     applicant_name = forms.CharField(
         label=_("Applicant's full name"),
         max_length=255,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        required=False,  # the service says "Enter the applicant's name."
+        widget=forms.TextInput(attrs={"autocomplete": "name", "required": True}),
     )
     applicant_id_number = forms.CharField(
         label=_("Citizen identity number"),
@@ -105,7 +113,12 @@ class SubmissionForm(UploadsMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, procedure: Procedure, agencies: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        procedure: Procedure,
+        agencies: Any = None,
+        upload_owner: str | Callable[[], str] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
@@ -121,7 +134,7 @@ class SubmissionForm(UploadsMixin, forms.Form):
                 .filter(type_id=procedure.implementing_agency_type_id, is_active=True)
                 .order_by("name")
             )
-            field.required = True
+            field.widget.attrs["required"] = True  # checked by the service
             field.empty_label = _("Choose…")
             # The searchable list offers the agencies of the procedure's type only.
             widget = field.widget
@@ -138,6 +151,7 @@ class SubmissionForm(UploadsMixin, forms.Form):
             )
             self.fields[name] = _file_field(label, mandatory=component.mandatory)
             self.component_fields.append((name, component))
+        self.setup_kept_uploads(upload_owner)
 
     def applicant(self) -> Applicant:
         data = self.cleaned_data

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from egov.core.errors import Conflict, EgovError, TooManyRequests, ValidationFailed
 from egov.core.http import request_user
+from egov.core.uploads import upload_owner
 from egov.core.views import apply_service_errors, signed_in_page
 from egov.dossiers import selectors, services
 from egov.dossiers.actions import slips_for
@@ -52,12 +53,17 @@ def submit_form(
     agencies: QuerySet[Agency] | None = None,
 ) -> tuple[SubmissionForm, Dossier | None]:
     """Show or handle a submission form (shared by the citizen's and the desk's pages);
-    ``agencies`` narrows where the dossier may be received (the desk's own agencies)."""
+    ``agencies`` narrows where the dossier may be received (the desk's own agencies). Files
+    that were valid are kept when the page comes back with errors (``KeepsUploads``)."""
     if request.method != "POST":
         form = SubmissionForm(procedure=procedure, initial=initial, agencies=agencies)
         return form, None
-    form = SubmissionForm(request.POST, request.FILES, procedure=procedure, agencies=agencies)
+    form = SubmissionForm(
+        request.POST, request.FILES, procedure=procedure, agencies=agencies,
+        upload_owner=upload_owner(request),
+    )  # fmt: skip
     if not form.is_valid():
+        form.keep_valid_uploads()
         return form, None
     uploads, names = form.uploads()
     try:
@@ -73,7 +79,9 @@ def submit_form(
     except ValidationFailed as exc:
         exc.fields = file_errors_to_fields(exc.fields, names)
         apply_service_errors(form, exc)
+        form.keep_valid_uploads()
         return form, None
+    form.discard_kept_uploads()
     return form, dossier
 
 
@@ -118,6 +126,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
     can_rate = rated is None and state in (DossierState.PROCESSED, DossierState.RESULT_RETURNED)
     files = list(dossier.files.select_related("component").order_by("uploaded_at", "pk"))
     events = selectors.applicant_events(dossier)
+    progress = selectors.citizen_progress(dossier, events)
     slips = [
         {"url": reverse("dossier_documents:my_pdf", args=[dossier.pk, form]), "label": label}
         for form, label in slips_for({e.action for e in events}, staff=False)
@@ -125,8 +134,8 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
     return {
         "dossier": dossier,
         "events": events,
+        "progress": progress,
         "slips": slips,
-    progress = selectors.citizen_progress(dossier, events)
         "files": [f for f in files if f.kind != DossierFile.Kind.RESULT],
         "results": [f for f in files if f.kind == DossierFile.Kind.RESULT],
         "rating": rated,
@@ -134,7 +143,6 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
         or (SupplementForm() if can_supplement else None),
         "withdrawal_form": forms.get("withdrawal_form")
         or (WithdrawalForm() if can_withdraw else None),
-        "progress": progress,
         "rating_form": forms.get("rating_form") or (RatingForm() if can_rate else None),
         "request_note": selectors.last_request(dossier) if can_supplement else None,
     }

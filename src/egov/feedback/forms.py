@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.forms import KeepsUploads, accept_attribute
 from egov.core.widgets import TypeaheadSelect
 from egov.feedback.models import AttributeType, Category, ReportStatus
 from egov.feedback.photos import PhotoUpload
@@ -17,7 +19,7 @@ from egov.feedback.services import STATUS_CHANGES, Contact
 from egov.organizations.models import AdministrativeUnit
 
 PHOTO_FIELDS = ("photo_1", "photo_2", "photo_3")
-PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+PHOTO_ACCEPT = accept_attribute([".jpg", ".jpeg", ".png", ".webp"])
 
 
 def attribute_fields(category: Category) -> dict[str, forms.Field]:
@@ -59,11 +61,13 @@ def attribute_fields(category: Category) -> dict[str, forms.Field]:
     return fields
 
 
-class ReportForm(forms.Form):
+class ReportForm(KeepsUploads, forms.Form):
     """A report from the website (or entered by a hotline operator, ``hotline=True``).
 
     ``submission_key`` is drawn when the form is shown: the same form sent twice gives the
-    first report, not two.
+    first report, not two. The service checks the content (``report_create``), so that every
+    error shows in one round; with an ``upload_owner``, photos that were valid are kept when
+    the page comes back with errors (``KeepsUploads``).
     """
 
     submission_key = forms.RegexField(
@@ -71,13 +75,13 @@ class ReportForm(forms.Form):
     )
     description = forms.CharField(
         label=_("What is the problem?"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 4000}),
+        required=False,  # the service says "Describe the problem." (and checks the length)
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 4000, "required": True}),
     )
     address = forms.CharField(
         label=_("Address or place"),
-        max_length=500,
         required=False,
+        widget=forms.TextInput(attrs={"maxlength": 500}),
         help_text=_("Type the address, or pick the place on the map."),
     )
     area = forms.ModelChoiceField(
@@ -126,42 +130,81 @@ class ReportForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def __init__(self, *args: Any, category: Category, hotline: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        category: Category,
+        hotline: bool = False,
+        upload_owner: str | Callable[[], str] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
         self.category = category
         self.fields.update(attribute_fields(category))
         self.attribute_names = [n for n in self.fields if n.startswith("attribute_")]
+        # As the page shows them, so that the error summary lists them in that order.
+        self.order_fields(
+            [
+                "submission_key",
+                "description",
+                "address",
+                "area",
+                "lat",
+                "long",
+                *self.attribute_names,
+            ]
+        )
         area = self.fields["area"]
         assert isinstance(area, forms.ModelChoiceField)
         area.queryset = AdministrativeUnit.objects.filter(parent__isnull=False).order_by("name")
         if hotline:
             self.fields["contact_name"].label = _("Caller's name")
             self.fields["contact_phone"].label = _("Caller's number")
+        self.setup_kept_uploads(upload_owner)
+
+    def keeps_upload_fields(self) -> list[str]:
+        return list(PHOTO_FIELDS)
 
     @property
     def attribute_fields(self) -> list[Any]:
         return [self[name] for name in self.attribute_names]
 
-    def attributes(self) -> dict[str, Any]:
-        return {
-            name.removeprefix("attribute_"): self.cleaned_data.get(name)
-            for name in self.attribute_names
-        }
-
-    def photos(self) -> list[PhotoUpload]:
-        uploads = []
+    def photos(self) -> tuple[list[PhotoUpload], list[str]]:
+        """The photos sent or kept, and for each the name of its field."""
+        uploads, names = [], []
         for name in PHOTO_FIELDS:
-            uploaded: UploadedFile | None = self.files.get(name)
+            uploaded: UploadedFile | None = self.upload(name)
             if uploaded is not None:
+                uploaded.seek(0)
                 uploads.append(PhotoUpload(uploaded.name or "photo", uploaded.read()))
-        return uploads
+                names.append(name)
+        return uploads, names
+
+    def value(self, name: str) -> Any:
+        """A field's cleaned value, or what was typed when the form refused it (for the
+        service's checks of the other fields in the same round)."""
+        if name in self.cleaned_data:
+            return self.cleaned_data[name]
+        return self.data.get(self.add_prefix(name), "")
+
+    def attributes(self) -> dict[str, Any]:
+        answers = {}
+        for name in self.attribute_names:
+            value = self.value(name)
+            if name not in self.cleaned_data and isinstance(
+                self.fields[name], forms.MultipleChoiceField
+            ):
+                value = self.data.getlist(self.add_prefix(name))
+            answers[name.removeprefix("attribute_")] = value
+        return answers
 
     def contact(self) -> Contact:
-        data = self.cleaned_data
         return Contact(
-            name=data["contact_name"], email=data["contact_email"], phone=data["contact_phone"]
+            name=str(self.value("contact_name")),
+            email=str(self.value("contact_email")),
+            phone=str(self.value("contact_phone")),
         )
 
 
@@ -177,11 +220,18 @@ SERVICE_FIELDS = {
 }
 
 
-def service_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+def service_fields(
+    fields: dict[str, list[str]], photo_names: list[str] | None = None
+) -> dict[str, list[str]]:
+    """The service's error fields as this form's; ``photo_names`` gives the field of each
+    photo sent (``photos[i]``), when some fields were left empty."""
     out: dict[str, list[str]] = {}
     for name, messages in fields.items():
         if name.startswith("attribute["):
             target = "attribute_" + name[len("attribute[") : -1]
+        elif photo_names is not None and name.startswith("photos[") and name[7:-1].isdigit():
+            index = int(name[7:-1])
+            target = photo_names[index] if index < len(photo_names) else "photo_1"
         else:
             target = SERVICE_FIELDS.get(name, name)
         if name == "photos" and any(k.startswith("photos[") for k in fields):

@@ -453,7 +453,25 @@ def _notify(report: Report, event: str, text: str = "") -> None:
 # --- creating a report ---------------------------------------------------------------------
 
 
-def report_create(
+@dataclass(frozen=True)
+class _ReportInput:
+    """A report's input once checked (``_report_input``)."""
+
+    user: User | None
+    category: Category
+    description: str
+    address: str
+    address_id: str
+    lat: float | None
+    long: float | None
+    area: AdministrativeUnit | None
+    media_url: str
+    photos: list[CleanPhoto]
+    contact: Contact
+    answers: dict[str, Any]
+
+
+def _report_input(
     *,
     actor: User | AnonymousUser | None,
     channel: str,
@@ -468,39 +486,9 @@ def report_create(
     media_url: str = "",
     contact: Contact | None = None,
     attributes: Mapping[str, Any] | None = None,
-    device_id: str = "",
-    account_id: str = "",
-    source: str = "",
-    token: str = "",
-    now: datetime | None = None,
-) -> Report:
-    """Receive a report from any channel; route it to its category's agency.
-
-    - ``channel``: a ``Channel``. ``hotline`` needs a staff ``actor`` (the operator, kept as
-      ``entered_by``). For ``web`` and ``app``, a signed-in ``actor`` is the reporter and their
-      account's email and phone fill an empty ``contact``. ``zalo`` and ``open311`` come from
-      their adapters (``actor`` None; ``source`` names the client application).
-    - ``service_code``: the category's code (an unknown or inactive one: ValidationFailed with
-      code ``unknown_service_code`` on field ``service_code``).
-    - location: ``lat`` and ``long`` together (WGS84 degrees, numbers or strings), or an
-      ``address`` or ``address_id``; none of them: ValidationFailed on field ``location``.
-    - ``description``: required except from Open311 clients (the spec makes it optional);
-      at most 4000 characters.
-    - ``photos``: checked by content (JPEG, PNG, WebP; ``EGOV_FEEDBACK_PHOTO_MAX_MB``,
-      ``EGOV_FEEDBACK_MAX_PHOTOS``), stored re-encoded without metadata; errors on
-      ``photos`` / ``photos[i]``.
-    - ``attributes``: ``{code: value or [values]}``, checked against the category's
-      questions; errors on ``attribute[code]``.
-    - ``contact``: optional; anonymous reports are accepted. Checked (mobile number +84…,
-      email); the reporter is notified through each channel they gave.
-
-    - ``token``: a client's own id for this report (the Zalo bridge's message id); a second
-      report with the same token raises Conflict with code ``duplicate_token``.
-
-    The response is due ``category.response_days`` working days after ``requested_at`` (the
-    province's calendar). Nothing is saved when anything is refused. Returns the report.
-    """
-    now = now or timezone.now()
+) -> _ReportInput:
+    """Every check of ``report_create``, before anything is written: the input made ready
+    to save, or ValidationFailed with the messages of every field at once."""
     errors: dict[str, list[str]] = {}
     user = actor if actor is not None and actor.is_authenticated else None
     if channel not in Channel.values:
@@ -564,6 +552,104 @@ def report_create(
     answers = _check_attributes(category, attributes or {}, errors)
     if errors:
         raise ValidationFailed(fields=errors)
+    return _ReportInput(
+        user=user,
+        category=category,
+        description=description,
+        address=address,
+        address_id=address_id,
+        lat=lat_value if lat_given else None,
+        long=long_value if long_given else None,
+        area=area,
+        media_url=media_url,
+        photos=cleaned,
+        contact=contact,
+        answers=answers,
+    )
+
+
+def report_check(**fields: Any) -> None:
+    """Run ``report_create``'s checks on its arguments and write nothing: raises its
+    ValidationFailed with every field's messages (a page whose own form refused a field
+    shows the service's messages on the others in the same round)."""
+    fields.pop("token", None)
+    fields.pop("now", None)
+    for name in ("device_id", "account_id", "source"):
+        fields.pop(name, None)
+    _report_input(**fields)
+
+
+def report_create(
+    *,
+    actor: User | AnonymousUser | None,
+    channel: str,
+    service_code: str,
+    description: str = "",
+    address: str = "",
+    address_id: str = "",
+    lat: float | str | None = None,
+    long: float | str | None = None,
+    area_id: int | None = None,
+    photos: Sequence[PhotoUpload] = (),
+    media_url: str = "",
+    contact: Contact | None = None,
+    attributes: Mapping[str, Any] | None = None,
+    device_id: str = "",
+    account_id: str = "",
+    source: str = "",
+    token: str = "",
+    now: datetime | None = None,
+) -> Report:
+    """Receive a report from any channel; route it to its category's agency.
+
+    - ``channel``: a ``Channel``. ``hotline`` needs a staff ``actor`` (the operator, kept as
+      ``entered_by``). For ``web`` and ``app``, a signed-in ``actor`` is the reporter and their
+      account's email and phone fill an empty ``contact``. ``zalo`` and ``open311`` come from
+      their adapters (``actor`` None; ``source`` names the client application).
+    - ``service_code``: the category's code (an unknown or inactive one: ValidationFailed with
+      code ``unknown_service_code`` on field ``service_code``).
+    - location: ``lat`` and ``long`` together (WGS84 degrees, numbers or strings), or an
+      ``address`` or ``address_id``; none of them: ValidationFailed on field ``location``.
+    - ``description``: required except from Open311 clients (the spec makes it optional);
+      at most 4000 characters.
+    - ``photos``: checked by content (JPEG, PNG, WebP; ``EGOV_FEEDBACK_PHOTO_MAX_MB``,
+      ``EGOV_FEEDBACK_MAX_PHOTOS``), stored re-encoded without metadata; errors on
+      ``photos`` / ``photos[i]``.
+    - ``attributes``: ``{code: value or [values]}``, checked against the category's
+      questions; errors on ``attribute[code]``.
+    - ``contact``: optional; anonymous reports are accepted. Checked (mobile number +84…,
+      email); the reporter is notified through each channel they gave.
+
+    - ``token``: a client's own id for this report (the Zalo bridge's message id); a second
+      report with the same token raises Conflict with code ``duplicate_token``.
+
+    The response is due ``category.response_days`` working days after ``requested_at`` (the
+    province's calendar). Nothing is saved when anything is refused. Returns the report.
+    """
+    now = now or timezone.now()
+    checked = _report_input(
+        actor=actor,
+        channel=channel,
+        service_code=service_code,
+        description=description,
+        address=address,
+        address_id=address_id,
+        lat=lat,
+        long=long,
+        area_id=area_id,
+        photos=photos,
+        media_url=media_url,
+        contact=contact,
+        attributes=attributes,
+    )
+    user, category, contact = checked.user, checked.category, checked.contact
+    description, address, address_id = checked.description, checked.address, checked.address_id
+    area, media_url, cleaned, answers = (
+        checked.area,
+        checked.media_url,
+        checked.photos,
+        checked.answers,
+    )
 
     with _discard_files_on_error() as stored, transaction.atomic():
         report = Report(
@@ -573,8 +659,8 @@ def report_create(
             description=description,
             address=address,
             address_id=address_id[:100],
-            lat=lat_value if lat_given else None,
-            long=long_value if long_given else None,
+            lat=checked.lat,
+            long=checked.long,
             area=area or category.agency.administrative_unit,
             attributes=answers,
             media_url=media_url,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
 from egov.core.http import HtmxHttpRequest, request_user
+from egov.core.uploads import upload_owner
 from egov.core.views import staff_page
 from egov.feedback import permissions, selectors, services
 from egov.feedback.forms import (
@@ -275,18 +276,20 @@ def hotline_new(request: HttpRequest) -> HttpResponse:
         return render(request, "feedback/new_choose.html", context)
     status = 200
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, category=category, hotline=True)
-        if form.is_valid():
-            report = report_from_form(form, category, actor=user, channel=Channel.HOTLINE)
-            if report is not None:
-                messages.success(
-                    request,
-                    _("Report %(id)s was entered. Read the caller their tracking code: %(secret)s.")
-                    % {"id": report.public_id, "secret": report.reporter_secret},
-                )
-                if permissions.may_read(user, report):
-                    return redirect("feedback_staff:report", report_id=report.pk)
-                return redirect("feedback_staff:hotline")
+        form = ReportForm(
+            request.POST, request.FILES, category=category, hotline=True,
+            upload_owner=lambda: upload_owner(request),
+        )  # fmt: skip
+        report = report_from_form(form, category, actor=user, channel=Channel.HOTLINE)
+        if report is not None:
+            messages.success(
+                request,
+                _("Report %(id)s was entered. Read the caller their tracking code: %(secret)s.")
+                % {"id": report.public_id, "secret": report.reporter_secret},
+            )
+            if permissions.may_read(user, report):
+                return redirect("feedback_staff:report", report_id=report.pk)
+            return redirect("feedback_staff:hotline")
         status = 400
     else:
         form = ReportForm(category=category, hotline=True)

@@ -25,10 +25,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egov.core.errors import Conflict, EgovError, NotFound, ValidationFailed
+from egov.core.uploads import upload_owner
 from egov.core.views import apply_service_errors, render_error, signed_in_page
 from egov.feedback import selectors, services, tiles
 from egov.feedback.forms import FiguresForm, RateForm, ReopenForm, ReportForm, service_fields
 from egov.feedback.models import Category, Channel, Report
+from egov.organizations.models import AdministrativeUnit
 
 
 def map_settings(
@@ -71,8 +73,12 @@ def map_settings(
     }
 
 
-def _apply(form: Any, exc: EgovError) -> None:
-    exc.fields = service_fields(exc.fields)
+def _apply(form: Any, exc: EgovError, photo_names: list[str] | None = None) -> None:
+    exc.fields = service_fields(exc.fields, photo_names)
+    if form.is_bound and form.errors:  # the form's own message on a field comes first
+        exc.fields = {k: v for k, v in exc.fields.items() if k not in form.errors}
+        if not exc.fields:
+            return
     apply_service_errors(form, exc)
 
 
@@ -86,33 +92,44 @@ def category_choice(request: HttpRequest) -> tuple[list[Category], Category | No
 def report_from_form(
     form: ReportForm, category: Category, *, actor: Any, channel: str
 ) -> Report | None:
-    """Create the report a valid ``ReportForm`` describes (the web form and the hotline page);
-    the same form sent twice (a double click, a retry) gives the first report. None when the
-    service refused it: its errors are then on the form."""
-    data = form.cleaned_data
-    token = f"web:{data['submission_key']}"
+    """Create the report a bound ``ReportForm`` describes (the web form and the hotline page);
+    the same form sent twice (a double click, a retry) gives the first report. None when it
+    was refused: the errors of every field are then on the form at once (when the form itself
+    refused a field, the service still checks the others), and the photos that were valid are
+    kept for the page shown again."""
+    valid = form.is_valid()
+    photos, photo_names = form.photos()
+    area = form.value("area")
+    fields: dict[str, Any] = {
+        "actor": actor,
+        "channel": channel,
+        "service_code": category.service_code,
+        "description": str(form.value("description")),
+        "address": str(form.value("address")),
+        "area_id": area.pk if isinstance(area, AdministrativeUnit) else None,
+        "lat": form.value("lat"),
+        "long": form.value("long"),
+        "photos": photos,
+        "contact": form.contact(),
+        "attributes": form.attributes(),
+    }
+    token = f"web:{form.cleaned_data.get('submission_key', '')}"
     try:
-        return services.report_create(
-            actor=actor,
-            channel=channel,
-            service_code=category.service_code,
-            description=data["description"],
-            address=data["address"],
-            area_id=data["area"].pk if data["area"] else None,
-            lat=data["lat"],
-            long=data["long"],
-            photos=form.photos(),
-            contact=form.contact(),
-            attributes=form.attributes(),
-            token=token,
-        )
+        if not valid:
+            services.report_check(**fields)
+            form.keep_valid_uploads()
+            return None
+        report = services.report_create(**fields, token=token)
     except Conflict as exc:
         if exc.code != "duplicate_token":
             raise
-        return Report.objects.get(token=token)
+        report = Report.objects.get(token=token)
     except ValidationFailed as exc:
-        _apply(form, exc)
+        _apply(form, exc, photo_names)
+        form.keep_valid_uploads()
         return None
+    form.discard_kept_uploads()
+    return report
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,20 +144,22 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if category is None:
         return render(request, "feedback/new_choose.html", context)
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, category=category)
-        if form.is_valid():
-            actor = request.user if request.user.is_authenticated else None
-            report = report_from_form(form, category, actor=actor, channel=Channel.WEB)
-            if report is not None:
-                messages.success(
-                    request,
-                    _(
-                        "Your report was received with number %(id)s. Keep your tracking "
-                        "code %(secret)s to rate the response or reopen the report."
-                    )
-                    % {"id": report.public_id, "secret": report.reporter_secret},
+        form = ReportForm(
+            request.POST, request.FILES, category=category,
+            upload_owner=lambda: upload_owner(request),
+        )  # fmt: skip
+        actor = request.user if request.user.is_authenticated else None
+        report = report_from_form(form, category, actor=actor, channel=Channel.WEB)
+        if report is not None:
+            messages.success(
+                request,
+                _(
+                    "Your report was received with number %(id)s. Keep your tracking "
+                    "code %(secret)s to rate the response or reopen the report."
                 )
-                return redirect("feedback:detail", public_id=report.public_id)
+                % {"id": report.public_id, "secret": report.reporter_secret},
+            )
+            return redirect("feedback:detail", public_id=report.public_id)
         status = 400
     else:
         form = ReportForm(category=category)
