@@ -11,7 +11,12 @@ import sys
 import pytest
 from django.utils import translation
 
-from egov.core.server import PortUnavailable, check_port_free, freeze_startup_heap
+from egov.core.server import (
+    PortUnavailable,
+    WorkerProcess,
+    check_port_free,
+    freeze_startup_heap,
+)
 
 
 def test_freeze_startup_heap_leaves_later_collections_only_new_objects():
@@ -72,3 +77,16 @@ def test_a_free_port_and_a_closed_one_are_accepted():
     check_port_free("127.0.0.1", port)  # nothing listens there any more: no error
     with translation.override("en"), pytest.raises(PortUnavailable, match="Cannot listen on"):
         check_port_free("no-such-host.invalid", port)
+
+
+def test_a_worker_that_dies_is_reported_with_its_output_prefixed():
+    # What egov demo's child worker does when it cannot run: here, a bad argument.
+    lines: list[str] = []
+    exits: list[int] = []
+    worker = WorkerProcess(["--interval", "soon"], write=lines.append, on_exit=exits.append)
+    worker.start()
+    assert worker.wait(timeout=120) == 2
+    assert exits == [2]  # on_exit: the demo says the worker stopped
+    assert any(line.startswith("worker | ") and "invalid float value" in line for line in lines)
+    assert worker.stop() == 2  # stopping a dead worker only reports its status
+    assert exits == [2]

@@ -186,6 +186,13 @@ class WorkerProcess:
         if not self.stopping:
             self.on_exit(returncode)
 
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait until the worker has ended and its output is copied; its exit status."""
+        assert self.process is not None and self._reader is not None
+        returncode = self.process.wait(timeout)
+        self._reader.join(timeout)
+        return returncode
+
     def stop(self) -> int | None:
         """Stop the worker (SIGTERM, then SIGKILL after STOP_TIMEOUT); its exit status."""
         self.stopping = True
