@@ -336,6 +336,24 @@ def test_control_slip_shows_a_return_to_an_earlier_step(desk, world):
     assert rows[-1][6] == desk.outsider.full_name
 
 
+def test_control_slip_shows_a_recalled_hand_over(desk, world):
+    """The wrong hand-over happened and stays on the slip; the recall is the row back."""
+    with at(2):
+        d = hand_over(desk.desk, received(desk), world.b)
+    with at(3):
+        d = services.dossier_recall(
+            actor=desk.desk, dossier_id=d.pk, version=d.version, reason="Chuyển nhầm Sở B"
+        )
+    with at(4):
+        d = hand_over(desk.desk, d, desk.department)
+    rows = workbook_rows(documents.control_slip_xlsx(d), "STT")
+    assert [(r[1], r[2]) for r in rows[-3:]] == [
+        (desk.center.name, "Sở B"), ("Sở B", desk.center.name), (desk.center.name, "Sở A"),
+    ]  # fmt: skip
+    assert rows[-2][5].endswith("Thu hồi do chuyển nhầm: Chuyển nhầm Sở B")  # after its verdict
+    assert rows[-2][6] == desk.desk.full_name
+
+
 def test_agency_header_parent_and_province(world):
     divisions_load_province(actor=None, province=province_find("Tây Ninh"))
     divisions_load_province(actor=None, province=province_find("Huế"))

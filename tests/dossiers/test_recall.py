@@ -65,11 +65,13 @@ def test_the_sender_recalls_and_everything_is_as_before_the_hand_over(desk, worl
     assert stored.step_due_at == Dossier.objects.get(pk=d.pk).step_due_at == before[3]
     assert stored.version == back.version == wrong.version + 1
     event = stored.events.order_by("-at", "-pk").first()
-    assert (event.action, event.actor, event.comment) == ("recall", desk.specialist, "Chuyển nhầm Sở B")
+    assert (event.action, event.actor, event.comment) == (
+        "recall",
+        desk.specialist,
+        "Chuyển nhầm Sở B",
+    )
     assert (event.from_agency, event.to_agency, event.step_index) == (world.b, desk.department, 1)
-    record = AuditRecord.objects.filter(
-        object_id=str(d.pk), action="dossiers.dossier.recall"
-    ).get()
+    record = AuditRecord.objects.filter(object_id=str(d.pk), action="dossiers.dossier.recall").get()
     assert record.actor == desk.specialist and record.agency_id == desk.department.pk
     assert record.changes["step_index"] == [2, 1]
     assert record.changes["agency"] == [world.b.pk, desk.department.pk]
@@ -263,3 +265,10 @@ def test_the_receiver_acting_on_a_recalled_dossier_is_told_it_changed(desk):
         act(desk.specialist, sent, "assign")
     assert exc.value.code == "conflict"
     assert Dossier.objects.get(pk=sent.pk).version == back.version
+
+
+def test_the_api_documents_the_recall(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    take = schema["paths"]["/api/v1/dossiers/{dossier_id}/actions/{action}"]["post"]
+    assert "`recall` takes back the latest hand-over" in take["description"]
+    assert "recall_too_late" in take["description"]

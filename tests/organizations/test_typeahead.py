@@ -40,8 +40,8 @@ def test_agencies_by_name_without_diacritics_or_by_code(client, world, justice):
     assert search(client, "agencies", "khong co")["results"] == []
 
 
-def test_staff_find_every_agency_the_public_not_internal_units(client, world, justice):
-    _agency, unit = justice
+@pytest.mark.usefixtures("justice")
+def test_staff_find_every_agency_the_public_not_internal_units(client, world):
     assert labels(search(client, "agencies", "ho tich")) == []  # anonymous
     client.force_login(world.citizen)
     assert labels(search(client, "agencies", "ho tich")) == []

@@ -350,7 +350,12 @@ def staff_dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
 class TransitionIn(Schema):
     version: int = Field(..., description="The version you read: a stale one answers 409.")
     comment: str = Field("", max_length=4000)
-    reason: str = Field("", max_length=4000)
+    reason: str = Field(
+        "",
+        max_length=4000,
+        description="required by refuse, stop, return_step, apologize and recall; "
+        "optional for request_withdrawal",
+    )
     missing: str = Field("", max_length=4000)
     to_agency: str = Field("", description="identifier code, for hand_over")
     assignee: int | None = Field(
@@ -412,13 +417,22 @@ def take_action(
     request: HttpRequest, dossier_id: int, action: str, payload: TransitionIn
 ) -> dict[str, Any]:
     """Take an action on a dossier (JSON). `action` is one of: receive, request_completion,
-    refuse, assign, hand_over, return_step, request_supplement, supplement, request_payment,
-    confirm_payment, apologize, stop, request_withdrawal, approve_withdrawal, complete,
-    return_result (404 for another). The service checks who may, and from which state (409
-    `invalid_transition`); `version` must be the one you read (409 `conflict`). Files (a
-    supplement's documents, the result of `complete`) go to `.../files` as multipart. A
-    `supplement` needs a `comment` or at least one file: an empty one answers 400 (field
-    `files`) and the dossier stays paused."""
+    refuse, assign, hand_over, recall, return_step, request_supplement, supplement,
+    request_payment, confirm_payment, apologize, stop, request_withdrawal, approve_withdrawal,
+    complete, return_result (404 for another). The service checks who may, and from which
+    state (409 `invalid_transition`); `version` must be the one you read (409 `conflict`).
+    Files (a supplement's documents, the result of `complete`) go to `.../files` as
+    multipart. A `supplement` needs a `comment` or at least one file: an empty one answers
+    400 (field `files`) and the dossier stays paused.
+
+    `recall` takes back the latest hand-over (`reason` required, else 400 on `reason`): only
+    its sender may, the officer who handed over or staff of the sending agency who may hand
+    over, and only while nothing happened after it. The dossier returns to the sending
+    agency with the step, assignee, step deadline and state it had before; the timeline gets
+    a `recall` event with the reason. Once the receiving unit acted (or the hand-over was
+    recalled already) it answers 409 `recall_too_late`, naming who acted, and changes
+    nothing. `GET /staff/dossiers/{id}` lists `recall` in `actions` while it is possible;
+    the sending unit may read the dossier until then."""
     actor = request_user(request)
     with prepared_statements():  # key lookups only: the answer's events, the actor's roles
         dossier = services.dossier_act(

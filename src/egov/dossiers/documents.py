@@ -116,6 +116,7 @@ WORDING = {
     "late": "Quá hạn",
     "result": "Kết quả giải quyết",
     "returned": "Trả lại bước trước: {reason}",
+    "recalled": "Thu hồi do chuyển nhầm: {reason}",
     "applicant": "Tổ chức, cá nhân",
     "supplement_requested": "Yêu cầu bổ sung hồ sơ ngày {date}",
     "supplemented": "Đã bổ sung hồ sơ ngày {date}",
@@ -466,6 +467,8 @@ def _control(dossier: Dossier) -> ControlSlip:
             rows.append(_Row(giver.name, e.to_agency.name, e.at, e.step_due_at, sender=_person(e)))
             if e.action == "return_step":
                 rows[-1].note(WORDING["returned"].format(reason=e.comment))
+            elif e.action == "recall":  # back from the unit it was sent to by mistake
+                rows[-1].note(WORDING["recalled"].format(reason=e.comment))
             holder = e.to_agency
         elif rows and e.action == "assign" and not rows[-1].receiver:
             rows[-1].receiver = str(e.data.get("assignee_label", ""))
