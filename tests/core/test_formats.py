@@ -54,3 +54,17 @@ def test_durations_agree_with_their_number():
 def test_one_phone_format():
     assert render("{{ p|phone }}", "vi", p="+84912345678") == "0912 345 678"
     assert render("{{ p|phone }}", "en", p="0912345678") == "0912 345 678"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_forms_read_dates_as_egov_shows_them(language):
+    from django import forms
+
+    class F(forms.Form):
+        day = forms.DateField()
+
+    with translation.override(language):
+        f = F({"day": "07/12/2026"})
+        assert f.is_valid() and f.cleaned_data["day"].isoformat() == "2026-12-07"
+        f = F({"day": "2026-12-07"})
+        assert f.is_valid() and f.cleaned_data["day"].isoformat() == "2026-12-07"

@@ -173,8 +173,8 @@ def test_supplement_refusal_apology_and_stop_content(forms):
 def test_control_slip_lists_the_hand_overs_and_blank_rows(forms):
     text = forms["control"]().text
     assert "Giao: Bộ phận Một cửa\nNhận: Phòng Quản lý xây dựng" in text
-    assert "15:10\n22/11/2026" in text  # given time
-    assert "17:00\n23/11/2026" in text  # due time
+    assert "22/11/2026\n15:10" in text  # given time
+    assert "23/11/2026\n17:00" in text  # due time
     assert "Đúng hạn" in text and "Trước hạn" in text
     for name in ("Trần Văn Đức", "Ngô Thị Ánh", "Đặng Hữu Phước"):
         assert name in text
