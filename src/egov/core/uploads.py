@@ -5,8 +5,8 @@ A kept file is stored with ``default_storage`` (the file system, or S3 through
 django-storages) under ``uploads-pending/<hour>/<random name>``; the page carries a signed
 token naming it, bound to the session that uploaded it, so a token copied elsewhere or
 forged names nothing. The token is good for ``PENDING_UPLOAD_HOURS``; after that the sweep of
-``egov worker`` (and ``egov dossier_files_cleanup``) deletes the folder of that hour. A kept
-file is never trusted: the service checks it by content as it checks a new upload.
+``egov worker`` (``CoreConfig.worker_sweep``, once an hour) deletes the folder of that hour. A
+kept file is never trusted: the service checks it by content as it checks a new upload.
 """
 
 from __future__ import annotations
