@@ -86,3 +86,17 @@ def test_the_citizen_searches_the_commune_where_to_submit(client, world):
     html = client.get("/dossiers/new/1.001193/").content.decode()
     select = re.search(r'<select name="agency".*?</select>', html, re.S).group(0)
     assert 'data-typeahead="/directory/agencies/?type=commune_pc"' in select
+
+
+@pytest.mark.usefixtures("catalog")
+def test_at_the_desk_the_officers_own_communes_are_a_plain_list(client, world):
+    """The search would offer every commune; the desk enters dossiers for its own only."""
+    from tests import factories
+
+    commune = factories.agency("Ủy ban nhân dân xã Thử", type_code="commune_pc")
+    officer = factories.staff(commune, StaffRole.DESK_OFFICER)
+    client.force_login(officer)
+    html = client.get("/staff/dossiers/new/1.001193/").content.decode()
+    select = re.search(r'<select name="agency".*?</select>', html, re.S).group(0)
+    assert "data-typeahead" not in select
+    assert f'<option value="{commune.pk}"' in select

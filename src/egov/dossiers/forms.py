@@ -136,11 +136,16 @@ class SubmissionForm(UploadsMixin, forms.Form):
             )
             field.widget.attrs["required"] = True  # checked by the service
             field.empty_label = _("Choose…")
-            # The searchable list offers the agencies of the procedure's type only.
+            # The searchable list offers the agencies of the procedure's type only; a desk
+            # officer chooses among their own few agencies, from the plain list.
             widget = field.widget
             assert isinstance(widget, TypeaheadSelect)
-            type_code = procedure.implementing_agency_type.code
-            widget.url = f"{widget.url}?{urlencode({'type': type_code})}"
+            if agencies is not None:
+                field.widget = forms.Select(attrs=widget.attrs)
+                field.widget.choices = field.choices
+            else:
+                type_code = procedure.implementing_agency_type.code
+                widget.url = f"{widget.url}?{urlencode({'type': type_code})}"
         self.component_fields: list[tuple[str, Any]] = []
         for component in procedure.components.all():
             name = f"component_{component.pk}"
