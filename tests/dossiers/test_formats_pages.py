@@ -55,3 +55,14 @@ def test_staff_dossier_page_shows_one_date_time_and_phone_format(
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", html)
     assert not re.search(r"\d\d:\d\d \d\d/\d\d/\d{4}", html)  # the old "14:05 07/12/2026"
     assert "0912 345 678" in html and "+84912345678" not in html
+
+
+def test_slips_show_the_phone_and_date_time_as_pages_do(desk, dossier_with_appointment):
+    from egov.dossiers import documents
+
+    d = dossier_with_appointment
+    text = " ".join(documents.receipt(d).text.split())
+    assert "0912 345 678" in text and "+84912345678" not in text
+    period = documents.register_period(d.received_at.date(), d.received_at.date())
+    register = " ".join(documents.register(desk.center, period).text.split())
+    assert "0912 345 678" in register

@@ -623,7 +623,7 @@ def _register_rows(agency: Agency, period: Period) -> list[RegisterRow]:
                 received_at=d.received_at,
                 appointment_at=d.appointment_at,
                 applicant_address=d.applicant_address,
-                applicant_phone=d.applicant_phone,
+                applicant_phone=phone_for_display(d.applicant_phone),
                 handling_agency=(d.procedure.implementing_agency or agency).name,
                 transferred_at=hand_overs[0].at if hand_overs else None,
                 result_received_at=d.processed_at,
