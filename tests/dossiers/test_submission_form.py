@@ -85,8 +85,10 @@ def test_every_error_at_once_with_a_summary(client, desk, plan, language, headin
             client, desk, plan, url, applicant_name="", applicant_phone="12345",
             **{f"component_{drawing.pk}": ""},
         )  # fmt: skip
-    summary = parse(response.content).find("div", class_="error-summary")
+    page = parse(response.content)
+    summary = page.find("div", class_="error-summary")
     assert summary is not None and summary.find("h2").text == heading
+    assert page.find("title").text.startswith({"vi": "Lỗi: ", "en": "Error: "}[language])
     assert [a.attrs["href"] for a in summary.find_all("a")] == [
         "#id_applicant_name",
         "#id_applicant_phone",

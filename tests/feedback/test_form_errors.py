@@ -74,6 +74,8 @@ def test_every_error_is_reported_in_one_round_with_a_summary(
     summary = page.find("div", class_="error-summary")
     assert summary is not None and summary.attrs["role"] == "alert"
     assert summary.attrs["tabindex"] == "-1" and summary.find("h2").text == heading
+    # As GOV.UK does, the page title says so first (read out before anything else).
+    assert page.find("title").text.startswith({"vi": "Lỗi: ", "en": "Error: "}[language])
     hrefs = [a.attrs["href"] for a in summary.find_all("a")]
     assert hrefs == [
         "#id_description",
