@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from egov.core.formats import datetime_text
 from egov.dossiers import selectors, services
 from egov.dossiers.services import Applicant
 from egov.procedures.models import ProcedureComponent
@@ -82,6 +83,9 @@ def test_paused_dossier_shows_banner_stages_next_step_and_components(
     assert current and 'aria-current="step"' in current.group(0)
     assert processing in text_of(current.group(1)) and "03/03/2026 09:00" in current.group(1)
     assert "02/03/2026 09:00" in html  # the dates of the stages already reached
+    # The result's stage, ahead, shows when it is due.
+    ahead = re.findall(r'<li class="progress-step progress-upcoming"[^>]*>(.*?)</li>', html)
+    assert datetime_text(paused.appointment_at) in ahead[0]
     assert next_words in text
     # Each uploaded file under its component's name.
     assert re.search(r'class="file-component">Bản vẽ thiết kế</strong>: <a [^>]*>ban-ve\.pdf', html)
