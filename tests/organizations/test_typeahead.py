@@ -124,3 +124,20 @@ def test_the_feedback_form_searches_communes(client, world, communes):
     assert 'data-typeahead="/directory/communes/"' in select
     # Without JavaScript it is a plain select with every commune.
     assert "Phường Thuận Hóa" in select and "Xã Phú Vang" in select
+
+
+def test_a_reports_transfer_searches_agencies(world):
+    from egov.feedback.forms import TransferForm
+
+    form = TransferForm(agencies=[world.a, world.b])
+    html = str(form["agency"])
+    assert 'data-typeahead="/directory/agencies/"' in html and "Sở B" in html
+    # A choice the search offered is checked against the page's list.
+    bound = TransferForm(
+        {"version": 1, "agency": str(world.b.pk), "reason": "x"}, agencies=[world.b]
+    )
+    assert bound.is_valid() and bound.cleaned_data["agency"] == world.b.pk
+    other = TransferForm(
+        {"version": 1, "agency": str(world.a.pk), "reason": "x"}, agencies=[world.b]
+    )
+    assert not other.is_valid() and "agency" in other.errors

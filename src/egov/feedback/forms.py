@@ -313,7 +313,11 @@ class AssignForm(forms.Form):
 
 class TransferForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    agency = forms.TypedChoiceField(label=_("Transfer to"), coerce=int)
+    agency = forms.TypedChoiceField(
+        label=_("Transfer to"),
+        coerce=int,
+        widget=TypeaheadSelect(reverse_lazy("directory:agencies")),
+    )
     reason = forms.CharField(label=_("Reason (internal)"), max_length=1000)
 
     def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
