@@ -20,5 +20,11 @@ def test_demo_dossiers_cover_the_lifecycle(db):
         "processed": 1, "result_returned": 1, "refused": 1,
     }  # fmt: skip
     assert DossierRating.objects.get().value == "very_satisfied"
+    # The received one was handed over to the wrong department, then recalled.
+    received = Dossier.objects.get(state="received")
+    assert list(received.events.values_list("action", flat=True)) == [
+        "submit", "receive", "hand_over", "recall",
+    ]  # fmt: skip
+    assert received.current_agency == received.receiving_agency
     desk = User.objects.get(email="motcua@egov.example")
     assert inbox(user=desk, filters=InboxFilters()).count() >= 4

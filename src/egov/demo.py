@@ -326,7 +326,17 @@ def demo_dossiers_load(province_letter: str, first_commune: Agency | None) -> in
         )  # fmt: skip
 
     submitted()  # waits at the desk
-    act(desk, submitted(), "receive")
+    d = act(desk, submitted(), "receive")
+    # Received, handed over to the wrong department by mistake, and recalled from it.
+    wrong = (
+        Agency.objects.filter(type__code="department", is_active=True)
+        .exclude(pk=justice.pk)
+        .order_by("path")
+        .first()
+    )
+    if wrong is not None:
+        d = act(desk, d, "hand_over", to_agency=wrong)
+        act(desk, d, "recall", reason="Chuyển nhầm: lý lịch tư pháp do Sở Tư pháp giải quyết.")
     d = act(desk, act(desk, submitted(), "receive"), "hand_over", to_agency=justice)
     act(specialist, d, "assign", assignee=specialist)
     d = act(desk, act(desk, submitted(), "receive"), "hand_over", to_agency=justice)
