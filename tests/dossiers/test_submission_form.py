@@ -132,3 +132,23 @@ def test_a_valid_file_survives_another_fields_error_and_is_saved_on_resubmit(
     stored = dossier.files.get()
     assert stored.component_id == drawing.pk and stored.file.read() == PDF
     assert _pending_files() == before and DossierFile.objects.count() == 1
+
+
+def test_an_officers_refused_action_is_summarised_in_its_own_form(client, desk) -> None:
+    from egov.dossiers import services
+    from egov.dossiers.services import Applicant
+
+    d = services.dossier_submit(
+        actor=desk.citizen, procedure=desk.permit, agency=None, channel="online",
+        applicant=Applicant(name="Nguyễn Văn An", phone="+84912345678"), files=[],
+    )  # fmt: skip
+    client.force_login(desk.desk)
+    response = client.post(f"/staff/dossiers/{d.pk}/actions/refuse/", {"version": d.version})
+    assert response.status_code == 400
+    page = parse(response.content)
+    summaries = page.find_all("div", class_="error-summary")
+    assert len(summaries) == 1  # only the action that failed
+    hrefs = [a.attrs["href"] for a in summaries[0].find_all("a")]
+    assert hrefs and all(h.startswith("#refuse_") for h in hrefs)  # that form's own fields
+    assert all(page.by_id(h[1:]) is not None for h in hrefs)
+    assert summaries[0].parent is not None and summaries[0].parent.tag == "form"

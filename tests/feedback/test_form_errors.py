@@ -176,3 +176,22 @@ def test_a_kept_photo_token_works_only_in_its_own_session(client, fb: Setup) -> 
     response = other.post(URL, _post(photo_1_kept=token))
     assert response.status_code == 302
     assert Report.objects.get().photos.count() == 0  # someone else's file is not attached
+
+
+def test_an_officers_refused_action_is_summarised_in_its_own_form(client, fb: Setup) -> None:
+    from egov.feedback import services
+
+    report = services.report_create(
+        actor=None, channel="app", service_code="street-light", description="Đèn tắt",
+        address="Ngõ 7",
+    )  # fmt: skip
+    client.force_login(fb.world.leader_b)
+    response = client.post(
+        f"/staff/feedback/{report.pk}/actions/respond/", {"version": report.version, "text": ""}
+    )
+    assert response.status_code == 400
+    page = parse(response.content)
+    summaries = page.find_all("div", class_="error-summary")
+    assert len(summaries) == 1
+    assert [a.attrs["href"] for a in summaries[0].find_all("a")] == ["#respond_text"]
+    assert page.by_id("respond_text") is not None
