@@ -190,7 +190,15 @@ def test_a_hand_over_recorded_without_what_it_changed_is_recalled_too(desk, worl
 
 
 def test_recall_over_the_api(client, desk, world):
-    wrong = act(desk.desk, received(desk), "hand_over", to_agency=world.b)
+    d = received(desk)
+    handed = client.post(
+        f"/api/v1/dossiers/{d.pk}/actions/hand_over",
+        {"version": d.version, "to_agency": world.b.code},
+        content_type="application/json",
+        **auth(desk.desk),
+    )
+    assert handed.status_code == 200 and "recall" in handed.json()["actions"]
+    wrong = Dossier.objects.get(pk=d.pk)
     url = f"/api/v1/staff/dossiers/{wrong.pk}"
     assert "recall" in client.get(url, **auth(desk.desk)).json()["actions"]
     response = client.post(

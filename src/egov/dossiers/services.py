@@ -478,7 +478,11 @@ def _finish(
     loaded = dossier._loaded_row  # type: ignore[attr-defined]
     with writes_together():  # one statement on PostgreSQL: nothing here reads them back
         _UPDATE_DOSSIER.save(dossier, [k for k, v in _row(dossier).items() if loaded[k] != v])
-        _event(dossier, actor, action, old_state, dossier.state, now, comment=comment, **event)
+        # Kept on the instance as its latest event: the answer's actions_available reads it
+        # (may_act, sender) without a query.
+        dossier._latest_event = _event(  # type: ignore[attr-defined]
+            dossier, actor, action, old_state, dossier.state, now, comment=comment, **event
+        )
         _notify(dossier, action, note)
         stats_services.dossier_changed(dossier_id=dossier.pk)  # one queue row, no shared counter
     # Last: the audit chain's head row stays locked until the commit, so hold it briefly.

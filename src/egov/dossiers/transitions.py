@@ -76,7 +76,11 @@ def may_act(actor: User | AnonymousUser | None, dossier: Dossier, who: str) -> b
 
 
 def latest_event(dossier: Dossier) -> DossierEvent | None:
-    """The dossier's latest timeline entry, with its agencies."""
+    """The dossier's latest timeline entry, with its agencies: the one the service that
+    returned ``dossier`` wrote, or read."""
+    written = getattr(dossier, "_latest_event", None)
+    if written is not None:
+        return written  # type: ignore[no-any-return]
     return (
         DossierEvent.objects.filter(dossier_id=dossier.pk)
         .select_related("from_agency", "to_agency")
