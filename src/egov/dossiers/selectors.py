@@ -262,7 +262,7 @@ def dossier_lookup(*, code: str, secret: str, client: str) -> PublicDossier:
 
 
 def _public_dossier(row: tuple[Any, ...]) -> PublicDossier:
-    labels = dict(DossierState.choices)
+    labels = STATE_LABELS  # not DossierState.choices: it builds a new list on every call
     timeline = row[-1]
     if isinstance(timeline, str):  # SQLite gives the JSON text, psycopg the decoded value
         timeline = json.loads(timeline)
