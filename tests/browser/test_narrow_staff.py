@@ -74,7 +74,8 @@ def test_staff_inbox_and_dossier_fit_a_phone(page, live_server, desk, language):
     screenshot(page, f"staff-dossier-390-{language}")
 
 
-def test_citizen_dossier_page_fits_a_phone(page, live_server, desk):  # noqa: F811
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_citizen_dossier_page_fits_a_phone(page, live_server, desk, language):  # noqa: F811
     d = _dossiers(desk, 1)[0]
     d = services.dossier_hand_over(
         actor=desk.desk, dossier_id=d.pk, version=d.version, to_agency=desk.department
@@ -83,10 +84,11 @@ def test_citizen_dossier_page_fits_a_phone(page, live_server, desk):  # noqa: F8
         actor=desk.specialist, dossier_id=d.pk, version=d.version, missing="Thiếu mặt cắt"
     )
     base = live_server.url
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
     sign_in(page, base, desk.citizen)
     page.goto(f"{base}/dossiers/{d.pk}/")
     page.wait_for_selector("#waiting-banner")
     _fits(page)
     _one_line(page, "h1 .dossier-code")
     assert page.locator(".progress-current[aria-current=step]").count() == 1
-    screenshot(page, "citizen-dossier-paused-390-vi")
+    screenshot(page, f"citizen-dossier-paused-390-{language}")
