@@ -6,9 +6,10 @@ data below) or in NOT_PAGES with the reason it is not a page axe can check. A ne
 neither fails `test_every_url_is_checked_or_excluded`, so no page is skipped silently.
 
 axe-core comes from the `axe-playwright-python` test dependency (it bundles axe.min.js), so
-nothing is fetched from a CDN. Vietnamese is checked on a phone (390 px), English on a desktop
-(1280 px): the two layouts and the two languages. Every request a page makes is also checked to
-stay on egov's own host.
+nothing is fetched from a CDN. Vietnamese is checked on a phone (390 px) with maps that have no
+base map, English on a desktop (1280 px) with a base map egov serves and a credit with a link:
+the two layouts, the two languages and both kinds of map. Every request a page makes is also
+checked to stay on egov's own host.
 """
 
 from __future__ import annotations
@@ -294,6 +295,11 @@ def _signed_in_context(browser: Any, base: str, language: str, viewport: dict, u
     return context
 
 
+# Rules whose "needs review" (incomplete) answer fails too: the map credit's links were one
+# (Leaflet's translucent credit over its blended tiles left axe unable to decide).
+MUST_BE_DECIDED = {"link-in-text-block"}
+
+
 def _describe(url: str, violation: dict[str, Any]) -> str:
     nodes = "; ".join(
         f"{' '.join(map(str, n['target']))}: {n.get('failureSummary', '').splitlines()[-1:]}"
@@ -317,7 +323,16 @@ def _visits(site: Site) -> Iterator[tuple[str, str, Visit]]:
     [("vi", {"width": 390, "height": 844}), ("en", {"width": 1280, "height": 900})],
     ids=["vi-phone", "en-desktop"],
 )
-def test_axe_finds_no_violation_on_any_page(browser, live_server, site, language, viewport) -> None:
+def test_axe_finds_no_violation_on_any_page(
+    browser, live_server, site, language, viewport, settings, tmp_path
+) -> None:
+    if language == "en":
+        # The maps with a base map egov serves and a credit with a link (link-in-text-block);
+        # in Vietnamese, without one (the map's message).
+        from tests.feedback.test_map import mbtiles
+
+        settings.EGOV_MAP_TILES_FILE = str(mbtiles(tmp_path / "tinh.mbtiles"))
+        settings.EGOV_MAP_ATTRIBUTION = '&copy; <a href="/feedback/">OpenStreetMap</a> contributors'
     base = live_server.url
     host = urlsplit(base).netloc
     axe = AXE_PLAYWRIGHT.Axe()
@@ -356,10 +371,15 @@ def test_axe_finds_no_violation_on_any_page(browser, live_server, site, language
             title = page.title()
             if not title.strip() or "<" in title:
                 problems.append(f"{path}: the page's title is {title!r}")
-            results = axe.run(page)
-            for violation in results.response["violations"]:
+            results = axe.run(page, options={"resultTypes": ["violations", "incomplete"]})
+            found = results.response["violations"] + [
+                review
+                for review in results.response["incomplete"]
+                if review["id"] in MUST_BE_DECIDED
+            ]
+            for violation in found:
                 problems.append(_describe(path, violation))
-            if results.response["violations"]:
+            if found:
                 screenshot(page, f"axe-{language}-{re.sub(r'[^a-z0-9]+', '-', key.lower())}")
             checked += 1
             page.close()
