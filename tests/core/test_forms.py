@@ -164,6 +164,8 @@ def test_a_form_keeps_a_valid_upload_and_gives_it_back_on_the_next_submission() 
     hidden = html.find("input", type="hidden", name="document_kept")
     assert hidden is not None and hidden.attrs["value"] == token
     assert "Already attached: a.pdf" in html.text and html.find("input", name="document_remove")
+    note = html.find("input", type="file").attrs["aria-describedby"].split()[-1]
+    assert html.by_id(note) is not None and "a.pdf" in html.by_id(note).text
     second = _UploadForm({"title": "x", "document_kept": token}, {}, owner="s1")
     assert second.is_valid()
     uploaded = second.upload("document")

@@ -68,8 +68,11 @@ class KeptFileInput(forms.ClearableFileInput):
         widget["kept_name"] = f"{name}_kept"
         widget["remove_name"] = f"{name}_remove"
         widget["remove_id"] = f"{widget['attrs'].get('id') or name}_remove"
+        widget["note_id"] = f"{widget['attrs'].get('id') or name}_kept"
         if self.kept is not None:
             widget["attrs"].pop("required", None)  # already attached
+            described = widget["attrs"].get("aria-describedby", "")
+            widget["attrs"]["aria-describedby"] = f"{described} {widget['note_id']}".strip()
         return context
 
 
