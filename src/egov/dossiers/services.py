@@ -593,7 +593,7 @@ def dossier_hand_over(
 
 
 def _when(at: datetime) -> str:
-    return timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
+    return datetime_text(at)
 
 
 def _recall_refused(actor: User, dossier: Dossier) -> Conflict | None:
