@@ -50,7 +50,8 @@
     var described = [select.getAttribute("aria-describedby"), hint.id].filter(Boolean).join(" ");
     input.setAttribute("aria-describedby", described);
     if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", select.getAttribute("aria-invalid"));
-    if (select.required) input.required = true;
+    // A hidden required select would block the form with no message: the box is required.
+    if (select.required) { input.required = true; select.required = false; }
 
     select.hidden = true;
     select.tabIndex = -1;
