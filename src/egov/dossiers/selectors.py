@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalize_mobile_phone
@@ -261,8 +261,16 @@ def dossier_lookup(*, code: str, secret: str, client: str) -> PublicDossier:
     return _public_dossier(row)
 
 
+@functools.lru_cache(maxsize=16)
+def _state_labels(language: str | None) -> dict[str, str]:
+    """The states' labels in ``language``, the active language (called with it)."""
+    return {state: str(label) for state, label in STATE_LABELS.items()}
+
+
 def _public_dossier(row: tuple[Any, ...]) -> PublicDossier:
-    labels = STATE_LABELS  # not DossierState.choices: it builds a new list on every call
+    # Translated once per language, not once per event (nor DossierState.choices, which
+    # builds a new list on every call).
+    labels = _state_labels(translation.get_language())
     timeline = row[-1]
     if isinstance(timeline, str):  # SQLite gives the JSON text, psycopg the decoded value
         timeline = json.loads(timeline)
@@ -287,7 +295,7 @@ def _public_dossier(row: tuple[Any, ...]) -> PublicDossier:
                 action=action,
                 from_state=old,
                 to_state=new,
-                state_label=str(labels.get(new, new)),
+                state_label=labels.get(new, new),
                 comment=comment if action in PUBLIC_COMMENTS else "",
                 agency=agency,
             )
