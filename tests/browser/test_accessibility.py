@@ -93,8 +93,9 @@ NOT_PAGES = {
 
 @dataclass
 class Visit:
-    """One state of a page: who is signed in (an attribute of Site, or None), its arguments
-    and query built from the Site, and optionally a button to press first (a form's errors)."""
+    """One state of a page: who is signed in (a key of Site.users, or None), its arguments and
+    query built from the Site, and optionally a form's button to press first: the form is sent
+    empty, so the page must then announce its errors (role=alert)."""
 
     user: str | None = None
     kwargs: Callable[[Site], dict[str, Any]] = lambda site: {}
@@ -103,24 +104,33 @@ class Visit:
     status: int = 200
 
 
+SUBMIT = "main form button[type=submit]"
+
 PAGES: dict[str, list[Visit]] = {
     "home": [Visit(), Visit("citizen")],
-    "accounts:login": [Visit(), Visit(submit="main form button[type=submit]")],
-    "accounts:register": [Visit(), Visit(submit="main form button[type=submit]")],
+    "accounts:login": [Visit(), Visit(submit=SUBMIT)],
+    "accounts:register": [Visit(), Visit(submit=SUBMIT)],
     "accounts:profile": [Visit("citizen")],
     "procedures_staff:list": [Visit("admin")],
-    "procedures_staff:new": [Visit("admin")],
+    "procedures_staff:new": [Visit("admin"), Visit("admin", submit=SUBMIT, status=400)],
     "procedures_staff:edit": [Visit("admin", lambda s: {"code": s.permit.code})],
     "dossiers_staff:inbox": [Visit("desk"), Visit("specialist")],
     "dossiers_staff:desk_new": [Visit("desk")],
-    "dossiers_staff:desk_submit": [Visit("desk", lambda s: {"code": s.permit.code})],
+    "dossiers_staff:desk_submit": [
+        Visit("desk", lambda s: {"code": s.permit.code}),
+        Visit("desk", lambda s: {"code": s.permit.code}, submit=SUBMIT),
+    ],
     "dossiers_staff:dossier": [
         Visit("desk", lambda s: {"dossier_id": s.submitted.pk}),
         Visit("specialist", lambda s: {"dossier_id": s.in_progress.pk}),
         Visit("specialist", lambda s: {"dossier_id": s.paused.pk}),
     ],
     "feedback_staff:inbox": [Visit("leader_a")],
-    "feedback_staff:hotline": [Visit("desk"), Visit("desk", query="?category=road-damage")],
+    "feedback_staff:hotline": [
+        Visit("desk"),
+        Visit("desk", query="?category=road-damage"),
+        Visit("desk", query="?category=road-damage", submit=SUBMIT, status=400),
+    ],
     "feedback_staff:report": [
         Visit("leader_a", lambda s: {"report_id": s.placed.pk}),
         Visit("leader_b", lambda s: {"report_id": s.address_only.pk}),
@@ -139,7 +149,7 @@ PAGES: dict[str, list[Visit]] = {
     "feedback:new": [
         Visit(),
         Visit(query="?category=road-damage"),
-        Visit(query="?category=road-damage", submit="main form button[type=submit]", status=400),
+        Visit(query="?category=road-damage", submit=SUBMIT, status=400),
     ],
     "feedback:mine": [Visit("citizen")],
     "feedback:figures": [Visit()],
@@ -148,9 +158,12 @@ PAGES: dict[str, list[Visit]] = {
         Visit(None, lambda s: {"public_id": s.placed.public_id}),
         Visit(None, lambda s: {"public_id": s.address_only.public_id}),
     ],
-    "dossiers:lookup": [Visit(), Visit(submit="main form button[type=submit]", status=400)],
+    "dossiers:lookup": [Visit(), Visit(submit=SUBMIT, status=400)],
     "dossiers:mine": [Visit("citizen")],
-    "dossiers:submit": [Visit("citizen", lambda s: {"code": s.permit.code})],
+    "dossiers:submit": [
+        Visit("citizen", lambda s: {"code": s.permit.code}),
+        Visit("citizen", lambda s: {"code": s.permit.code}, submit=SUBMIT),
+    ],
     "dossiers:detail": [
         Visit("citizen", lambda s: {"dossier_id": s.paused.pk}),
         Visit("citizen", lambda s: {"dossier_id": s.returned.pk}),
@@ -359,10 +372,17 @@ def test_axe_finds_no_violation_on_any_page(
             page.set_default_timeout(15000)
             response = page.goto(base + path)
             if visit.submit:
+                # The server's answer is what is checked, so the browser's own checks of
+                # required fields are turned off, as on a browser without them.
+                page.eval_on_selector(
+                    visit.submit, "b => { if (b.form) b.form.noValidate = true; }"
+                )
                 with page.expect_navigation() as navigation:
                     page.click(visit.submit)
                 response = navigation.value
                 path += " (submitted)"
+                if page.locator("main [role=alert]").count() == 0:  # an empty form: errors
+                    problems.append(f"{path}: no error is announced (role=alert)")
             if response is None or response.status != visit.status:
                 status = response.status if response else None
                 problems.append(f"{path}: answered {status}, not {visit.status}")
