@@ -212,7 +212,7 @@ class PublicDossier:
     events: list[PublicEvent]
 
     def get_state_display(self) -> str:
-        return str(STATE_LABELS.get(self.state, self.state))
+        return _state_labels(translation.get_language()).get(self.state, self.state)
 
 
 def dossier_lookup(*, code: str, secret: str, client: str) -> PublicDossier:
